@@ -1,0 +1,36 @@
+# Two commands for a fresh clone: `make book` and `make test`.
+# Both create .venv and install the pinned environment first; nothing is installed by hand.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: book test lint check release clean system-deps
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	@echo "==> installing pinned dependencies into $(VENV) (requirements.lock)"
+	$(BIN)/pip install -q --disable-pip-version-check -c requirements.lock -e ".[dev]"
+	@touch $@
+
+# Debian packages the browser and database tests need (Chromium, PostgreSQL server).
+system-deps:
+	@./.ci/system-deps
+
+book: $(STAMP)
+	$(BIN)/rta build
+
+test: $(STAMP) system-deps
+	$(BIN)/ruff check course tests benchmarks datasets/build
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+check: $(STAMP)
+	$(BIN)/rta check
+
+lint: $(STAMP)
+	$(BIN)/ruff check course tests benchmarks datasets/build
+
+clean:
+	rm -rf _build _generated grading/source grading/release grading/autograded grading/feedback grading/gradebook.db

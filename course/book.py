@@ -1,0 +1,77 @@
+"""`rta build`: student notebooks for the exercise pages, then the executed Jupyter Book.
+
+The book shows learners the *student* view of every exercise: the notebook stock nbgrader
+released (no solutions, no hidden tests), plus a zip of that notebook with its data.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import nbformat
+
+from .paths import Layout
+from .release import Released, release
+
+BOOK_COURSE_DIR = "nbgrader-course"  # under _build/: the book never touches grading/
+
+
+def student_pages(layout: Layout, released: list[Released]) -> list[Path]:
+    """Copy each released notebook into _generated/exercises/ with a download zip beside it."""
+    out_dir = layout.generated / "exercises"
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True)
+    pages = []
+    for rel in released:
+        ex_id = rel.exercise.id
+        release_dir = rel.release.parent
+        archive = out_dir / f"{ex_id}.zip"
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+            for f in sorted(release_dir.rglob("*")):
+                if f.is_file():
+                    zf.write(f, Path(ex_id) / f.relative_to(release_dir))
+        nb = nbformat.read(rel.release, as_version=4)
+        # A book-only note (not in the student's file) pointing at notebook + data.
+        note = nbformat.v4.new_markdown_cell(
+            "```{admonition} Work on this exercise\n:class: tip\n"
+            f"Download [the assignment with its data (.zip)]({ex_id}.zip), unzip it and open "
+            f"`{ex_id}.ipynb` in Jupyter, or use the launch button at the top of this page. "
+            "Your instructor may instead release it on your course JupyterHub.\n```"
+        )
+        note["id"] = "rta-book-download"
+        nb.cells.insert(1, note)
+        page = out_dir / f"{ex_id}.ipynb"
+        nbformat.write(nb, page)
+        pages.append(page)
+    return pages
+
+
+_EXEC_LINE = re.compile(r"Executing: (\S+)|Executing notebook using|reading sources\.\.\. \[\s*(\d+)%\]")
+
+
+def run_jupyter_book(layout: Layout, log: Callable[[str], None], extra: list[str] | None = None
+                     ) -> int:
+    """Run `jupyter-book build` with warnings as errors; stream its log; keep its exit status."""
+    cmd = [sys.executable, "-m", "jupyter_book.cli.main", "build", str(layout.root),
+           "--path-output", str(layout.root), "-W", "-n", "--keep-going", *(extra or [])]
+    proc = subprocess.Popen(cmd, cwd=layout.root, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, bufsize=1)
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        log(line.rstrip("\n"))
+    return proc.wait()
+
+
+def build(layout: Layout, log: Callable[[str], None],
+          progress: Callable[[str], None] | None = None) -> int:
+    course_dir = layout.build / BOOK_COURSE_DIR
+    released = release(layout, course_dir=course_dir, progress=progress)
+    student_pages(layout, released)
+    return run_jupyter_book(layout, log)

@@ -1,0 +1,149 @@
+"""The `rta` command: author, build, release and grade the From Research to Action MOOC."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .exercise import ExerciseError
+from .paths import Layout
+
+app = typer.Typer(
+    help="Author, build, release and grade the From Research to Action MOOC.\n\n"
+    "Flow: exercises/*.md -> `rta release` (nbgrader source + student release under grading/)"
+    " -> students submit -> `rta autograde` -> `rta feedback`; `rta build` makes the book.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+
+from .data_cli import data_app  # noqa: E402  (sub-command groups live in their own modules)
+
+app.add_typer(data_app, name="data")
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("{task.fields[item]}"), TimeElapsedColumn(), console=console)
+
+
+def _fail(exc: ExerciseError) -> None:
+    console.print(f"[red]error[/red] {exc.location()}: {exc.message}")
+    if exc.fix:
+        console.print(f"  [bold]fix:[/bold] {exc.fix}")
+    raise typer.Exit(1)
+
+
+@app.command()
+def check() -> None:
+    """Lint the course sources: exercise syntax, grade ids, points, leaks, module pages, toc."""
+    from .lint import check_course
+
+    layout = Layout.here()
+    errors = check_course(layout)
+    n_ex = len(layout.exercise_sources())
+    if errors:
+        for e in errors:
+            console.print(f"[red]error[/red] {e.location()}: {e.message}")
+            if e.fix:
+                console.print(f"  [bold]fix:[/bold] {e.fix}")
+        console.print(f"[red]{len(errors)} authoring error(s)[/red] in {n_ex} exercise(s)")
+        raise typer.Exit(1)
+    console.print(f"[green]ok[/green]: {n_ex} exercise(s) and the module pages pass every check")
+
+
+@app.command("release")
+def release_cmd(
+    exercises: Annotated[list[str] | None, typer.Argument(help="Exercise ids (default: all)")] = None,
+    course_dir: Annotated[Path | None, typer.Option(help="nbgrader course directory")] = None,
+    solutions: Annotated[bool, typer.Option(help="Also write instructor solution notebooks")] = True,
+) -> None:
+    """Write nbgrader source notebooks and make the student release with stock nbgrader."""
+    from .release import release, write_solution
+
+    layout = Layout.here()
+    course_dir = (course_dir or layout.grading).resolve()
+    names = list(exercises or [])
+    total = len(names) or len(layout.exercise_sources())
+    try:
+        with _progress() as bar:
+            task = bar.add_task("releasing", total=total, item="")
+
+            def step(name: str) -> None:
+                bar.update(task, advance=1, item=name)
+
+            released = release(layout, names, course_dir, progress=step)
+            sol = [write_solution(r, course_dir) for r in released] if solutions else []
+    except ExerciseError as exc:
+        _fail(exc)
+    table = Table("exercise", "points", "student release", "solution")
+    for i, r in enumerate(released):
+        table.add_row(r.exercise.id, f"{r.exercise.total_points:g}",
+                      str(r.release.relative_to(course_dir.parent)),
+                      str(sol[i].relative_to(course_dir.parent)) if sol else "-")
+    Console().print(table)
+
+
+@app.command()
+def autograde(
+    assignment: Annotated[str, typer.Argument(help="Assignment id, e.g. m06_mse")],
+    course_dir: Annotated[Path | None, typer.Option(help="nbgrader course directory")] = None,
+) -> None:
+    """Grade every submission in grading/submitted/*/ASSIGNMENT and write a grades CSV."""
+    from .autograde import autograde_stock, submissions, write_grades_csv
+
+    layout = Layout.here()
+    course_dir = (course_dir or layout.grading).resolve()
+    students = submissions(course_dir, assignment)
+    if not students:
+        console.print(f"[red]error[/red] no submissions in {course_dir}/submitted/*/{assignment}/")
+        console.print("  [bold]fix:[/bold] collect submissions into "
+                      "submitted/<student_id>/<assignment>/<assignment>.ipynb")
+        raise typer.Exit(1)
+    with _progress() as bar:
+        task = bar.add_task("autograding", total=len(students), item="")
+        outcomes = autograde_stock(course_dir, assignment,
+                                   progress=lambda s: bar.update(task, advance=1, item=s))
+    table = Table("student", "score", "status")
+    for o in outcomes:
+        score = "-" if o.score is None else f"{o.score:g} / {o.max_score:g}"
+        table.add_row(o.student, score, o.error or "graded")
+    Console().print(table)
+    out = course_dir / f"grades_{assignment}.csv"
+    write_grades_csv(outcomes, out)
+    console.print(f"grades written to {out}")
+
+
+@app.command()
+def build() -> None:
+    """Build the executed HTML book into _build/html (warnings are errors)."""
+    from .book import build as build_book
+
+    layout = Layout.here()
+    console.print("releasing exercises for the student pages, then `jupyter-book build` "
+                  "(notebooks execute, cached in _build/.jupyter_cache)")
+    try:
+        with _progress() as bar:
+            task = bar.add_task("student pages", total=len(layout.exercise_sources()), item="")
+            status = build_book(
+                layout,
+                log=lambda line: console.print(line, markup=False, highlight=False),
+                progress=lambda name: bar.update(task, advance=1, item=name),
+            )
+    except ExerciseError as exc:
+        _fail(exc)
+    index = layout.build / "html" / "index.html"
+    if status != 0 or not index.exists():
+        console.print(f"[red]book build failed[/red] (exit {status}); see the log above and "
+                      f"{layout.build / 'html' / 'reports'}")
+        raise typer.Exit(status or 1)
+    console.print(f"[green]book built[/green]: {index}")
+
+
+def main() -> None:  # pragma: no cover
+    app()

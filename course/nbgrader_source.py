@@ -1,0 +1,95 @@
+"""Exercise model -> nbgrader *source* notebook (schema-3 cell metadata).
+
+The output is what an instructor would have made with nbgrader's toolbar, so stock
+`nbgrader generate_assignment` accepts it unchanged. It is a build output: never edited by hand.
+"""
+
+from __future__ import annotations
+
+import nbformat
+
+from .exercise import Exercise, Kind
+
+SCHEMA_VERSION = 3
+
+
+def nbgrader_metadata(cell_kind: Kind, grade_id: str, points: float | None) -> dict:
+    base = {"schema_version": SCHEMA_VERSION, "grade_id": grade_id}
+    if cell_kind is Kind.ANSWER:
+        return {**base, "grade": False, "solution": True, "locked": False}
+    if cell_kind is Kind.TESTS:
+        return {**base, "grade": True, "solution": False, "locked": True, "points": points}
+    if cell_kind is Kind.WRITTEN:
+        return {**base, "grade": True, "solution": True, "locked": False, "points": points}
+    # Prompts and setup are read-only so students cannot break the scaffolding by accident.
+    return {**base, "grade": False, "solution": False, "locked": True}
+
+
+def _int_if_whole(x: float | None) -> float | int | None:
+    return int(x) if x is not None and float(x).is_integer() else x
+
+
+# Keys that belong to the authoring syntax, not to the generated notebook.
+AUTHORING_KEYS = {"grade_id", "points"}
+
+
+def header_markdown(ex: Exercise, citations: list[str]) -> str:
+    goals = ex.meta.get("learning_goals") or []
+    lines = [
+        f"# {ex.title}",
+        "",
+        f"**From Research to Action MOOC · Module {ex.module}** · "
+        f"{_int_if_whole(ex.total_points)} points",
+        "",
+    ]
+    if goals:
+        lines += ["**Learning goals**", ""] + [f"- {g}" for g in goals] + [""]
+    lines += [
+        "**How to work and submit.** Run the cells from the top. Write your code where it says "
+        "`# YOUR CODE HERE` (delete the `raise NotImplementedError()` line) and your written "
+        "answers where it says *YOUR ANSWER HERE*. Do not delete, copy or retype the read-only "
+        "cells. Before submitting, restart the kernel and run all cells; the visible tests tell "
+        "you whether your answers are well formed. More tests are run when your work is graded. "
+        "On a course JupyterHub use the Validate and Submit buttons; elsewhere hand in this "
+        "`.ipynb` file as your instructor asks.",
+        "",
+    ]
+    if citations:
+        lines += ["**Data**", ""] + [f"- {c}" for c in citations] + [""]
+    lines += [
+        "**Licence.** Course text CC BY 4.0, code MIT; data under the terms stated in each "
+        "citation. From Research to Action (ILO, with IOM; funded by the US Department of Labor).",
+    ]
+    return "\n".join(lines)
+
+
+def to_nbgrader_source(ex: Exercise, citations: list[str] | None = None) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {
+        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
+                       "name": "python3"},
+        "language_info": {"name": "python"},
+        "rta": {"exercise": ex.id, "module": ex.module, "title": ex.title,
+                "datasets": ex.datasets},
+    }
+    header = nbformat.v4.new_markdown_cell(header_markdown(ex, citations or []))
+    header.metadata["nbgrader"] = nbgrader_metadata(Kind.PROSE, "rta_header", None)
+    header["id"] = "rta-header"
+    nb.cells.append(header)
+    for c in ex.cells:
+        if c.cell_type == "code":
+            cell = nbformat.v4.new_code_cell(c.source)
+        else:
+            cell = nbformat.v4.new_markdown_cell(c.source)
+        meta = {k: v for k, v in c.metadata.items() if k not in AUTHORING_KEYS}
+        tags = [t for t in meta.get("tags", []) if t not in {"answer", "tests", "written"}]
+        if tags:
+            meta["tags"] = tags
+        else:
+            meta.pop("tags", None)
+        meta["nbgrader"] = nbgrader_metadata(c.kind, c.grade_id, _int_if_whole(c.points))
+        cell.metadata = meta
+        cell["id"] = c.grade_id[:64]  # deterministic ids keep generated notebooks diffable
+        nb.cells.append(cell)
+    nbformat.validate(nb)
+    return nb

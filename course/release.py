@@ -1,0 +1,132 @@
+"""Exercise sources -> nbgrader course directory: `source/` (generated), then stock nbgrader
+makes `release/` (student version) and `solution/` (instructor solution, executed-free).
+
+Stock nbgrader is called as a subprocess, exactly as an instructor would run it, so whatever
+works here works on any nbgrader 0.9 installation.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from .exercise import Exercise, ExerciseError, read_exercise
+from .lint import check_exercise
+from .nbgrader_source import to_nbgrader_source
+from .paths import Layout
+
+NBGRADER_CONFIG = '''\
+"""nbgrader configuration for the From Research to Action MOOC course directory."""
+import os
+
+c = get_config()  # noqa: F821 (provided by nbgrader)
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+c.CourseDirectory.course_id = "rta-mooc"
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+# A slow cell in a student notebook must not hang a whole batch.
+c.ExecutePreprocessor.timeout = 60
+c.Execute.timeout = 60
+'''
+
+
+@dataclass
+class Released:
+    exercise: Exercise
+    source: Path  # grading/source/<id>/<id>.ipynb
+    release: Path  # grading/release/<id>/<id>.ipynb
+
+
+def nbgrader(args: list[str], course_dir: Path) -> subprocess.CompletedProcess[str]:
+    """Run the stock nbgrader CLI in `course_dir`; raise with its log on failure."""
+    cmd = [sys.executable, "-m", "nbgrader", *args]
+    proc = subprocess.run(cmd, cwd=course_dir, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"`nbgrader {' '.join(args)}` failed in {course_dir}:\n"
+                           f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return proc
+
+
+def ensure_course_dir(course_dir: Path) -> None:
+    course_dir.mkdir(parents=True, exist_ok=True)
+    cfg = course_dir / "nbgrader_config.py"
+    if not cfg.exists():
+        cfg.write_text(NBGRADER_CONFIG, encoding="utf-8")
+
+
+def citations_for(names: list[str]) -> list[str]:
+    try:
+        from .data import cite
+    except ImportError:  # the datasets layer is optional for the pipeline itself
+        return []
+    out = []
+    for n in names:
+        try:
+            out.append(cite(n))
+        except Exception:  # an unknown name is reported by `rta check`, not here
+            continue
+    return out
+
+
+def write_source(ex: Exercise, layout: Layout, course_dir: Path) -> Path:
+    """grading/source/<id>/: the nbgrader source notebook plus the data it reads."""
+    src_dir = course_dir / "source" / ex.id
+    if src_dir.exists():
+        shutil.rmtree(src_dir)
+    (src_dir / "data").mkdir(parents=True)
+    for name in ex.datasets:
+        csv = layout.datasets / f"{name}.csv"
+        if not csv.exists():
+            raise ExerciseError(ex.path, f"dataset '{name}' not found at {csv}",
+                                fix="run `rta data list` and fix rta.datasets in the header")
+        shutil.copy2(csv, src_dir / "data" / csv.name)
+    if not ex.datasets:
+        (src_dir / "data").rmdir()
+    nb = to_nbgrader_source(ex, citations_for(ex.datasets))
+    path = src_dir / f"{ex.id}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def release(
+    layout: Layout,
+    names: list[str] | None = None,
+    course_dir: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[Released]:
+    """Validate, write nbgrader sources and run `nbgrader generate_assignment` for each exercise."""
+    course_dir = course_dir or layout.grading
+    ensure_course_dir(course_dir)
+    paths = layout.exercise_sources()
+    if names:
+        wanted = {n.removesuffix(".md") for n in names}
+        unknown = wanted - {p.stem for p in paths}
+        if unknown:
+            known = ", ".join(p.stem for p in paths)
+            raise ExerciseError(layout.exercises, f"unknown exercise(s): {', '.join(sorted(unknown))}",
+                                fix=f"choose from: {known}")
+        paths = [p for p in paths if p.stem in wanted]
+    out: list[Released] = []
+    for path in paths:
+        ex = read_exercise(path)
+        errors = check_exercise(ex, layout)
+        if errors:
+            raise errors[0]
+        if progress:
+            progress(ex.id)
+        source = write_source(ex, layout, course_dir)
+        nbgrader(["generate_assignment", ex.id, "--force", "--create"], course_dir)
+        out.append(Released(ex, source, course_dir / "release" / ex.id / f"{ex.id}.ipynb"))
+    return out
+
+
+def write_solution(rel: Released, course_dir: Path) -> Path:
+    """The instructor solution notebook, made by stock `nbgrader generate_solution`."""
+    nbgrader(["generate_solution", rel.exercise.id, "--force"], course_dir)
+    return course_dir / "solution" / rel.exercise.id / f"{rel.exercise.id}.ipynb"
