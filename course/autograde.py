@@ -20,6 +20,14 @@ class Outcome:
     score: float | None
     max_score: float
     error: str = ""
+    manual_pending: float = 0.0  # points awaiting an instructor (written answers)
+
+    @property
+    def status(self) -> str:
+        if self.error:
+            return self.error
+        return f"graded; {self.manual_pending:g} points to grade by hand" if self.manual_pending \
+            else "graded"
 
 
 def submissions(course_dir: Path, assignment: str) -> list[str]:
@@ -29,15 +37,17 @@ def submissions(course_dir: Path, assignment: str) -> list[str]:
     return sorted(p.name for p in root.iterdir() if (p / assignment).is_dir())
 
 
-def scores(course_dir: Path, assignment: str) -> dict[str, tuple[float, float]]:
-    """(score, max_score) per student from the gradebook."""
+def scores(course_dir: Path, assignment: str) -> dict[str, tuple[float, float, float]]:
+    """(score, max_score, points pending manual grading) per student from the gradebook."""
     from nbgrader.api import Gradebook
 
     url = f"sqlite:///{course_dir / 'gradebook.db'}"
-    out: dict[str, tuple[float, float]] = {}
+    out: dict[str, tuple[float, float, float]] = {}
     with Gradebook(url) as gb:
         for sub in gb.assignment_submissions(assignment):
-            out[sub.student_id] = (sub.score, sub.max_score)
+            pending = sum(g.max_score for nb in sub.notebooks for g in nb.grades
+                          if g.needs_manual_grade)
+            out[sub.student_id] = (sub.score, sub.max_score, pending)
     return out
 
 
@@ -52,13 +62,21 @@ def autograde_stock(course_dir: Path, assignment: str,
                      course_dir)
             error = ""
         except RuntimeError as exc:
-            error = str(exc).splitlines()[0]
+            error = _reason(str(exc))
         outcomes.append(Outcome(student, None, 0.0, error))
     table = scores(course_dir, assignment)
     for o in outcomes:
-        if o.student in table:
-            o.score, o.max_score = table[o.student]
+        if o.student in table and not o.error:
+            o.score, o.max_score, o.manual_pending = table[o.student]
     return outcomes
+
+
+def _reason(log: str) -> str:
+    """nbgrader's own first error line, shortened for a grades table."""
+    for line in log.splitlines():
+        if "| ERROR]" in line and "Please see" not in line:
+            return "failed: " + line.split("]", 1)[1].strip()[:200]
+    return "failed: nbgrader could not grade this submission (see the nbgrader log)"
 
 
 def write_grades_csv(outcomes: list[Outcome], path: Path) -> None:
@@ -67,4 +85,4 @@ def write_grades_csv(outcomes: list[Outcome], path: Path) -> None:
         w.writerow(["student_id", "score", "max_score", "status"])
         for o in outcomes:
             w.writerow([o.student, "" if o.score is None else o.score, o.max_score,
-                        o.error or "graded"])
+                        o.status])

@@ -20,7 +20,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 
 from .data_cli import data_app  # noqa: E402  (sub-command groups live in their own modules)
 
@@ -112,7 +112,7 @@ def autograde(
     table = Table("student", "score", "status")
     for o in outcomes:
         score = "-" if o.score is None else f"{o.score:g} / {o.max_score:g}"
-        table.add_row(o.student, score, o.error or "graded")
+        table.add_row(o.student, score, o.status)
     Console().print(table)
     out = course_dir / f"grades_{assignment}.csv"
     write_grades_csv(outcomes, out)

@@ -76,11 +76,17 @@ def to_nbgrader_source(ex: Exercise, citations: list[str] | None = None) -> nbfo
     header.metadata["nbgrader"] = nbgrader_metadata(Kind.PROSE, "rta_header", None)
     header["id"] = "rta-header"
     nb.cells.append(header)
-    for c in ex.cells:
+    for i, c in enumerate(ex.cells):
+        source = c.source
+        if i == 0 and c.kind is Kind.PROSE and source.startswith("# "):
+            # The header already carries the title; drop the source's own H1.
+            source = source.split("\n", 1)[1].strip() if "\n" in source else ""
+            if not source:
+                continue
         if c.cell_type == "code":
-            cell = nbformat.v4.new_code_cell(c.source)
+            cell = nbformat.v4.new_code_cell(source)
         else:
-            cell = nbformat.v4.new_markdown_cell(c.source)
+            cell = nbformat.v4.new_markdown_cell(source)
         meta = {k: v for k, v in c.metadata.items() if k not in AUTHORING_KEYS}
         tags = [t for t in meta.get("tags", []) if t not in {"answer", "tests", "written"}]
         if tags:

@@ -7,6 +7,7 @@ works here works on any nbgrader 0.9 installation.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -46,11 +47,19 @@ class Released:
 def nbgrader(args: list[str], course_dir: Path) -> subprocess.CompletedProcess[str]:
     """Run the stock nbgrader CLI in `course_dir`; raise with its log on failure."""
     cmd = [sys.executable, "-m", "nbgrader", *args]
-    proc = subprocess.run(cmd, cwd=course_dir, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=course_dir, capture_output=True, text=True, env=tool_env())
     if proc.returncode != 0:
         raise RuntimeError(f"`nbgrader {' '.join(args)}` failed in {course_dir}:\n"
                            f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
     return proc
+
+
+def tool_env() -> dict[str, str]:
+    """Environment for child tools: this interpreter's bin/ first (nbgrader shells out to
+    `alembic`, which is only on PATH when the venv is activated)."""
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    return env
 
 
 def ensure_course_dir(course_dir: Path) -> None:

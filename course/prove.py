@@ -1,0 +1,94 @@
+"""Prove an exercise with real nbgrader on a throw-away course directory.
+
+For each exercise: the instructor's solution must score full autograded marks, the student
+release must score zero, and replacing one answer with the student stub must lose exactly the
+points of that question's tests. Authors run this in CI (`make test`) and by hand (`rta prove`).
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from .exercise import Kind
+from .paths import Layout
+from .release import Released, ensure_course_dir, nbgrader, release
+
+
+@dataclass
+class CellScore:
+    grade_id: str
+    score: float
+    max_score: float
+    needs_manual_grade: bool
+
+
+@dataclass
+class Proof:
+    released: Released
+    scores: dict[str, dict[str, CellScore]] = field(default_factory=dict)  # student -> cells
+
+    def auto_total(self, student: str) -> float:
+        return sum(c.score for c in self.scores[student].values() if not c.needs_manual_grade)
+
+    @property
+    def auto_max(self) -> float:
+        return sum(c.points or 0 for c in self.released.exercise.cells if c.kind is Kind.TESTS)
+
+    def expected_without(self, question: int) -> float:
+        ex = self.released.exercise
+        lost = sum(c.points or 0 for c in ex.cells
+                   if c.kind is Kind.TESTS and c.question == question)
+        return self.auto_max - lost
+
+
+def cell_scores(course_dir: Path, assignment: str, notebook: str) -> dict[str, dict[str, CellScore]]:
+    from nbgrader.api import Gradebook
+
+    out: dict[str, dict[str, CellScore]] = {}
+    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gb:
+        for sub in gb.assignment_submissions(assignment):
+            nb = gb.find_submission_notebook(notebook, assignment, sub.student_id)
+            out[sub.student_id] = {
+                g.name: CellScore(g.name, float(g.score or 0), float(g.max_score),
+                                  bool(g.needs_manual_grade))
+                for g in nb.grades
+            }
+    return out
+
+
+def stub_question(source_nb: nbformat.NotebookNode, release_nb: nbformat.NotebookNode,
+                  grade_id: str) -> nbformat.NotebookNode:
+    """The solution notebook with one answer cell replaced by its student stub."""
+    stub = next(c for c in release_nb.cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+    nb = nbformat.from_dict(source_nb)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+            cell.source = stub.source
+    return nb
+
+
+def prove(layout: Layout, exercise: str, workdir: Path) -> Proof:
+    course_dir = workdir / exercise
+    if course_dir.exists():
+        shutil.rmtree(course_dir)
+    ensure_course_dir(course_dir)
+    (rel,) = release(layout, [exercise], course_dir)
+    ex = rel.exercise
+    source_nb = nbformat.read(rel.source, as_version=4)
+    release_nb = nbformat.read(rel.release, as_version=4)
+
+    submissions: dict[str, nbformat.NotebookNode] = {"solution": source_nb, "blank": release_nb}
+    for q, cells in ex.questions().items():
+        if cells[0].kind is Kind.ANSWER:
+            submissions[f"wrong_q{q}"] = stub_question(source_nb, release_nb, cells[0].grade_id)
+    for student, nb in submissions.items():
+        target = course_dir / "submitted" / student / ex.id
+        shutil.copytree(rel.release.parent, target)
+        nbformat.write(nb, target / f"{ex.id}.ipynb")
+    nbgrader(["autograde", ex.id, "--create", "--force"], course_dir)
+    return Proof(rel, cell_scores(course_dir, ex.id, ex.id))

@@ -1,0 +1,63 @@
+"""Generated nbgrader source notebooks: golden output and nbgrader's own schema-3 validator."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.nbgraderformat import MetadataValidator
+
+from course.exercise import read_exercise
+from course.nbgrader_source import to_nbgrader_source
+
+HERE = Path(__file__).parent
+GOLDEN = HERE / "golden" / "toy_source.ipynb"
+
+
+def _generate() -> str:
+    nb = to_nbgrader_source(read_exercise(HERE / "fixtures" / "toy.md"), ["Toy data citation."])
+    return nbformat.writes(nb) + "\n"
+
+
+def test_matches_golden() -> None:
+    """Any change to the generated notebook must be reviewed: regenerate with
+    RTA_UPDATE_GOLDEN=1 and read the diff."""
+    text = _generate()
+    if os.environ.get("RTA_UPDATE_GOLDEN"):
+        GOLDEN.write_text(text)
+    assert GOLDEN.exists(), "golden file missing: run with RTA_UPDATE_GOLDEN=1"
+    assert text == GOLDEN.read_text()
+
+
+def test_nbgrader_accepts_metadata() -> None:
+    nb = nbformat.reads(_generate(), as_version=4)
+    MetadataValidator().validate_nb(nb)  # raises on invalid schema-3 metadata
+    meta = [c.metadata["nbgrader"] for c in nb.cells]
+    assert all(m["schema_version"] == 3 for m in meta)
+    graded = {m["grade_id"]: m["points"] for m in meta if m["grade"]}
+    assert graded == {"q1_tests": 1, "q1_tests_2": 2, "q2_tests": 2, "q3": 1}
+    written = next(c for c in nb.cells if c.metadata["nbgrader"]["grade_id"] == "q3")
+    assert written.cell_type == "markdown" and written.metadata["nbgrader"]["solution"]
+    # Authoring-only keys and tags do not leak into the notebook.
+    assert not any("points" in c.metadata or "answer" in c.metadata.get("tags", [])
+                   for c in nb.cells)
+
+
+def test_header_carries_module_goals_submission_and_citation() -> None:
+    header = nbformat.reads(_generate(), as_version=4).cells[0].source
+    for expected in ("# Toy exercise", "Module 0", "6 points", "Submit", "Toy data citation.",
+                     "CC BY 4.0"):
+        assert expected in header
+
+
+def test_metadata_corruption_is_rejected_by_nbgrader() -> None:
+    """The validator used above really rejects bad metadata (so the test can fail)."""
+    nb = nbformat.reads(_generate(), as_version=4)
+    tests = next(c for c in nb.cells if c.metadata["nbgrader"]["grade_id"] == "q1_tests")
+    del tests.metadata["nbgrader"]["points"]
+    with pytest.raises(Exception, match="points"):
+        MetadataValidator().validate_nb(nb)
+    json.dumps(nb)  # still a plain notebook

@@ -1,0 +1,64 @@
+"""`rta release` on a real temporary course directory, with stock nbgrader."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+from typer.testing import CliRunner
+
+from course.cli import app
+from course.exercise import HIDDEN_BEGIN, SOLUTION_BEGIN
+
+runner = CliRunner()
+
+
+def test_release_writes_source_release_and_solution(mini_course, monkeypatch) -> None:
+    monkeypatch.setenv("RTA_ROOT", str(mini_course.root))
+    result = runner.invoke(app, ["release"])
+    assert result.exit_code == 0, result.output
+    grading = mini_course.grading
+    source = grading / "source" / "toy" / "toy.ipynb"
+    release = grading / "release" / "toy" / "toy.ipynb"
+    solution = grading / "solution" / "toy" / "toy.ipynb"
+    assert source.exists() and release.exists() and solution.exists()
+    assert (grading / "release" / "toy" / "data" / "toy_numbers.csv").exists()
+
+    student = release.read_text()
+    assert "2 * v" not in student and "float(numbers.mean())" not in student
+    assert "2.5" not in student and "double(21)" not in student  # hidden tests removed
+    assert SOLUTION_BEGIN not in student and HIDDEN_BEGIN not in student
+    assert "pull the mean away" not in student  # model written answer removed
+    assert "raise NotImplementedError()" in student and "YOUR ANSWER HERE" in student
+    # stock nbgrader locked the read-only cells
+    nb = nbformat.read(release, as_version=4)
+    tests = [c for c in nb.cells if c.metadata["nbgrader"].get("grade") and c.cell_type == "code"]
+    assert tests and all(c.metadata.get("deletable") is False for c in tests)
+    # the instructor solution keeps everything
+    assert "2 * v" in solution.read_text()
+
+
+def test_release_unknown_exercise_lists_known(mini_course, monkeypatch) -> None:
+    monkeypatch.setenv("RTA_ROOT", str(mini_course.root))
+    result = runner.invoke(app, ["release", "nope"])
+    assert result.exit_code == 1
+    assert "unknown exercise(s): nope" in result.output and "toy" in result.output
+
+
+def test_release_refuses_an_exercise_with_authoring_errors(mini_course, monkeypatch) -> None:
+    monkeypatch.setenv("RTA_ROOT", str(mini_course.root))
+    path = mini_course.exercises / "toy.md"
+    path.write_text(path.read_text().replace(":points: 1\n", "", 1))
+    result = runner.invoke(app, ["release"])
+    assert result.exit_code == 1
+    assert "toy.md" in result.output and "points" in result.output
+    assert not (mini_course.grading / "release" / "toy").exists()
+
+
+def test_missing_dataset_names_the_exercise(mini_course, monkeypatch) -> None:
+    monkeypatch.setenv("RTA_ROOT", str(mini_course.root))
+    (mini_course.datasets / "toy_numbers.csv").unlink()
+    result = runner.invoke(app, ["release"])
+    assert result.exit_code == 1
+    assert "toy.md" in result.output and "toy_numbers" in result.output
+    json.dumps(result.output)
