@@ -30,7 +30,11 @@ def list_cmd() -> None:
         metas = [data.info(n) for n in names]
     except data.DataError as exc:
         _fail(exc)
-    table = Table("name", "rows", "years", "licence", "modules", title="rta data library")
+    table = Table(title="rta data library")
+    table.add_column("name", no_wrap=True)  # names are what users type next: never wrap them
+    table.add_column("rows", justify="right")
+    for col in ("years", "licence", "modules"):
+        table.add_column(col)
     for meta in metas:
         licence = "; ".join(lic.get("name") or lic.get("title", "") for lic in meta["licenses"])
         table.add_row(meta["name"], f"{meta.get('rows', 0):,}", meta.get("years", ""), licence,
