@@ -171,3 +171,14 @@ def test_unodc_suppressed_is_nan_never_zero() -> None:
     assert sup["value"].isna().all()
     assert not (df["value"].fillna(-1) == 0).loc[df["suppressed"]].any()
     assert all(math.isnan(v) for v in sup["value"].head(50))
+
+
+def test_ilab_goods_counts_match_provenance() -> None:
+    df = _maybe("ilab_goods")
+    counts = df.groupby("edition")[["child_labour", "forced_labour", "forced_child_labour",
+                                    "derived"]].sum()
+    assert counts.loc[2016].tolist() == [345, 103, 54, 0]
+    assert counts.loc[2022].tolist() == [414, 121, 54, 10]
+    assert df.groupby("edition").size().to_dict() == {2016: 379, 2018: 418, 2020: 437, 2022: 467}
+    polysilicon = df[(df["edition"] == 2022) & (df["good"] == "Polysilicon")]
+    assert "Solar Modules" in polysilicon["downstream_goods"].iloc[0]
