@@ -113,7 +113,8 @@ RESOURCE = {
         "labour, reported as given). The List records documented risks; it is not a "
         "prevalence measure, and absence from it is not evidence of absence. Good, country "
         "and region names are as ILAB wrote them in each edition (spellings and region labels "
-        "change between editions: compare editions on iso3). The 2022 edition adds 10 goods "
+        "change between editions: compare editions on iso3; the 2020 data give no region for 64 "
+        "rows, left empty). The 2022 edition adds 10 goods "
         "from supply-chain tracing (`derived`): goods made with an input on the List; "
         "`derived_from_country` is where that input is produced, `input_good` the input "
         "(mapped by the project: the data name only the country), and the input's row lists "
@@ -162,8 +163,8 @@ RESOURCE = {
             {"name": "sector", "type": "string", "title": "ILAB sector",
              "constraints": {"required": True,
                              "enum": ["Agriculture", "Manufacturing", "Mining", "Other"]}},
-            {"name": "region", "type": "string", "title": "ILAB region label (edition's own)",
-             "constraints": {"required": True}},
+            {"name": "region", "type": "string",
+             "title": "ILAB region label (edition's own; empty where the 2020 data give none)"},
             {"name": "child_labour", "type": "boolean", "title": "Listed for child labour",
              "constraints": {"required": True}},
             {"name": "forced_labour", "type": "boolean", "title": "Listed for forced labour",
