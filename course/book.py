@@ -6,7 +6,6 @@ released (no solutions, no hidden tests), plus a zip of that notebook with its d
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import sys
@@ -16,14 +15,15 @@ from pathlib import Path
 
 import nbformat
 
+from .minibook import prepare_preview
 from .paths import Layout
-from .release import Released, release
+from .release import Released, release, tool_env
 
 BOOK_COURSE_DIR = "nbgrader-course"  # under _build/: the book never touches grading/
 
 
 def student_pages(layout: Layout, released: list[Released]) -> list[Path]:
-    """Copy each released notebook into _generated/exercises/ with a download zip beside it."""
+    """Copy each released notebook into <book>/_generated/exercises/ with a zip beside it."""
     out_dir = layout.generated / "exercises"
     if out_dir.exists():
         shutil.rmtree(out_dir)
@@ -47,21 +47,23 @@ def student_pages(layout: Layout, released: list[Released]) -> list[Path]:
         )
         note["id"] = "rta-book-download"
         nb.cells.insert(1, note)
+        # Student notebooks are meant to be completed, not run: never execute them in the book.
+        nb.metadata["mystnb"] = {"execution_mode": "off"}
         page = out_dir / f"{ex_id}.ipynb"
         nbformat.write(nb, page)
         pages.append(page)
     return pages
 
 
-_EXEC_LINE = re.compile(r"Executing: (\S+)|Executing notebook using|reading sources\.\.\. \[\s*(\d+)%\]")
 
 
 def run_jupyter_book(layout: Layout, log: Callable[[str], None], extra: list[str] | None = None
                      ) -> int:
     """Run `jupyter-book build` with warnings as errors; stream its log; keep its exit status."""
-    cmd = [sys.executable, "-m", "jupyter_book.cli.main", "build", str(layout.root),
+    jb = Path(sys.executable).parent / "jupyter-book"
+    cmd = [str(jb), "build", str(layout.root),
            "--path-output", str(layout.root), "-W", "-n", "--keep-going", *(extra or [])]
-    proc = subprocess.Popen(cmd, cwd=layout.root, stdout=subprocess.PIPE,
+    proc = subprocess.Popen(cmd, cwd=layout.root, stdout=subprocess.PIPE, env=tool_env(),
                             stderr=subprocess.STDOUT, text=True, bufsize=1)
     assert proc.stdout is not None
     for line in proc.stdout:
@@ -75,3 +77,12 @@ def build(layout: Layout, log: Callable[[str], None],
     released = release(layout, course_dir=course_dir, progress=progress)
     student_pages(layout, released)
     return run_jupyter_book(layout, log)
+
+
+def preview(layout: Layout, module: str, log: Callable[[str], None]) -> tuple[int, Path]:
+    """Build one module as its own small book under _build/preview/<module>/."""
+    book = prepare_preview(layout, module)
+    names = [module] if (layout.exercises / f"{module}.md").exists() else []
+    released = release(layout, names, course_dir=book.build / BOOK_COURSE_DIR) if names else []
+    student_pages(book, released)
+    return run_jupyter_book(book, log), book.build / "html" / "index.html"

@@ -145,5 +145,25 @@ def build() -> None:
     console.print(f"[green]book built[/green]: {index}")
 
 
+@app.command()
+def preview(module: Annotated[str, typer.Argument(help="Module id, e.g. m06_mse")]) -> None:
+    """Build one module (pages + its exercise's student page) as a small book, fast."""
+    from .book import preview as preview_module
+
+    layout = Layout.here()
+    try:
+        status, index = preview_module(
+            layout, module, log=lambda line: console.print(line, markup=False, highlight=False))
+    except ExerciseError as exc:
+        _fail(exc)
+    except ValueError as exc:
+        console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(1) from None
+    if status != 0:
+        console.print(f"[red]preview failed[/red] (exit {status})")
+        raise typer.Exit(status)
+    console.print(f"[green]preview built[/green]: {index}")
+
+
 def main() -> None:  # pragma: no cover
     app()

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ HIDDEN_END = "### END HIDDEN TESTS"
 GRADE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     PROSE = "prose"  # read-only markdown
     SETUP = "setup"  # read-only code
     ANSWER = "answer"  # autograded answer (solution region)

@@ -45,7 +45,8 @@ def test_small_class(mini_course, monkeypatch) -> None:
 
     result = runner.invoke(app, ["autograde", "toy"])
     assert result.exit_code == 0, result.output
-    rows = {r["student_id"]: r for r in csv.DictReader(open(grading / "grades_toy.csv"))}
+    with open(grading / "grades_toy.csv", newline="") as f:
+        rows = {r["student_id"]: r for r in csv.DictReader(f)}
     assert set(rows) == {"correct", "partly", "wrong", "blank", "broken"}
     assert float(rows["correct"]["score"]) == 5  # all autograded points; 1 written point pending
     assert "1 points to grade by hand" in rows["correct"]["status"]

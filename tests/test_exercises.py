@@ -1,0 +1,93 @@
+"""Authors' CI: every course exercise, through real nbgrader on a temporary course directory.
+
+The solution scores full autograded marks, the student release scores zero and holds no
+solution or hidden-test text, and a wrong answer to one question loses exactly the points of
+that question's tests (and no others).
+"""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from course.exercise import (
+    HIDDEN_BEGIN,
+    HIDDEN_END,
+    SOLUTION_BEGIN,
+    SOLUTION_END,
+    Kind,
+    region_text,
+)
+from course.paths import Layout
+from course.prove import prove
+
+from .conftest import ROOT
+
+EXERCISES = [p.stem for p in Layout(ROOT).exercise_sources()]
+
+
+@pytest.fixture(scope="module")
+def proofs(tmp_path_factory, layout):
+    cache = {}
+
+    def get(name: str):
+        if name not in cache:
+            cache[name] = prove(layout, name, tmp_path_factory.mktemp(name))
+        return cache[name]
+
+    return get
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_solution_full_marks_release_zero_wrong_loses_its_points(proofs, exercise) -> None:
+    proof = proofs(exercise)
+    assert proof.auto_max >= 10, "every graded exercise is worth at least 10 autograded points"
+    assert proof.auto_total("solution") == proof.auto_max
+    assert proof.auto_total("blank") == 0
+    wrongs = [s for s in proof.scores if s.startswith("wrong_q")]
+    assert len(wrongs) >= 3, "at least three autograded questions"
+    tests = [c for c in proof.released.exercise.cells if c.kind is Kind.TESTS]
+    for student in wrongs:
+        q = int(student.removeprefix("wrong_q"))
+        cells = proof.scores[student]
+        # The stubbed question loses all its test points; earlier questions keep theirs.
+        for c in tests:
+            got = cells[c.grade_id].score
+            if c.question == q:
+                assert got == 0, f"{student}: {c.grade_id} should fail"
+            elif c.question < q:
+                assert got == c.points, f"{student}: {c.grade_id} should still pass"
+            else:  # later questions may build on this one, but never get partial credit
+                assert got in (0, c.points), f"{student}: {c.grade_id} scored {got}"
+        failed = sum(c.points for c in tests if cells[c.grade_id].score == 0)
+        assert proof.auto_total(student) == proof.auto_max - failed
+        assert proof.auto_total(student) <= proof.expected_without(q)
+    # written answers wait for an instructor
+    written = [c.grade_id for c in proof.released.exercise.cells if c.kind is Kind.WRITTEN]
+    assert written, "at least one manually graded written answer"
+    for gid in written:
+        assert proof.scores["solution"][gid].needs_manual_grade
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_release_holds_no_solution_or_hidden_test(proofs, exercise) -> None:
+    proof = proofs(exercise)
+    ex = proof.released.exercise
+    text = proof.released.release.read_text()
+    nb = nbformat.read(proof.released.release, as_version=4)
+    student_sources = "\n".join(c.source for c in nb.cells)
+    for marker in (SOLUTION_BEGIN, SOLUTION_END, HIDDEN_BEGIN, HIDDEN_END):
+        assert marker not in text
+    for cell in ex.cells:
+        secret: list[str] = []
+        if cell.kind is Kind.ANSWER:
+            secret = region_text(cell.source, SOLUTION_BEGIN, SOLUTION_END)
+        elif cell.kind is Kind.TESTS:
+            secret = region_text(cell.source, HIDDEN_BEGIN, HIDDEN_END)
+        elif cell.kind is Kind.WRITTEN:
+            secret = [ln.strip() for ln in cell.source.splitlines() if ln.strip()]
+        for line in secret:
+            if len(line) >= 16:
+                assert line not in student_sources, f"{exercise}: leaked {line!r}"
