@@ -165,5 +165,40 @@ def preview(module: Annotated[str, typer.Argument(help="Module id, e.g. m06_mse"
     console.print(f"[green]preview built[/green]: {index}")
 
 
+@app.command()
+def prove(
+    exercises: Annotated[list[str] | None, typer.Argument(help="Exercise ids (default: all)")] = None,
+) -> None:
+    """Grade each exercise's solution, blank release and stubbed answers with real nbgrader."""
+    import tempfile
+
+    from .prove import prove as prove_exercise
+
+    layout = Layout.here()
+    names = list(exercises or [p.stem for p in layout.exercise_sources()])
+    table = Table("exercise", "solution", "blank", "each answer stubbed", "verdict")
+    failed = False
+    with tempfile.TemporaryDirectory() as tmp, _progress() as bar:
+        task = bar.add_task("proving", total=len(names), item="")
+        for name in names:
+            bar.update(task, item=name)
+            try:
+                proof = prove_exercise(layout, name, Path(tmp))
+            except ExerciseError as exc:
+                _fail(exc)
+            sol, blank = proof.auto_total("solution"), proof.auto_total("blank")
+            stubs = {s: proof.auto_total(s) for s in proof.scores if s.startswith("wrong_q")}
+            ok = sol == proof.auto_max and blank == 0 and all(
+                v <= proof.expected_without(int(s.removeprefix("wrong_q"))) for s, v in stubs.items())
+            failed |= not ok
+            table.add_row(name, f"{sol:g}/{proof.auto_max:g}", f"{blank:g}",
+                          ", ".join(f"{s.removeprefix('wrong_')}: {v:g}" for s, v in stubs.items()),
+                          "[green]ok[/green]" if ok else "[red]FAIL[/red]")
+            bar.advance(task)
+    Console().print(table)
+    if failed:
+        raise typer.Exit(1)
+
+
 def main() -> None:  # pragma: no cover
     app()

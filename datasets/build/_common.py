@@ -239,6 +239,18 @@ ISO3_OVERRIDES: dict[str, str] = {
     "virgin islands (british)": "VGB",
     "us virgin islands": "VIR",
     "western sahara": "ESH",
+    "british indian ocean territories": "IOT",
+    "british indian ocean territory": "IOT",
+    "falkland islands (islas malvinas)": "FLK",
+    "heard and mcdonald islands": "HMD",
+    "pitcairn islands": "PCN",
+    "pitcairn": "PCN",
+    "saint helena, ascension, and tristan da cunha": "SHN",
+    "saint helena, ascension and tristan da cunha": "SHN",
+    "west bank and the gaza strip": "PSE",
+    "wallis and futuna": "WLF",
+    "cocos (keeling) islands": "CCK",
+    "sao tome and principe": "STP",
 }
 
 
