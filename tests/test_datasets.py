@@ -182,3 +182,21 @@ def test_ilab_goods_counts_match_provenance() -> None:
     assert df.groupby("edition").size().to_dict() == {2016: 379, 2018: 418, 2020: 437, 2022: 467}
     polysilicon = df[(df["edition"] == 2022) & (df["good"] == "Polysilicon")]
     assert "Solar Modules" in polysilicon["downstream_goods"].iloc[0]
+
+
+def test_ilab_country_stats_carried_forward() -> None:
+    df = _maybe("ilab_country_stats")
+    india = df[df["iso3"] == "IND"].set_index("reporting_year")
+    assert (india["pct_working_5_14"] == 1.4).all()  # the same survey value in every year
+    assert not india.loc[2016, "carried_forward"] and india.loc[2017:, "carried_forward"].all()
+    assert (india["first_reported_year"] == 2016).all()
+    assert df[["pct_working_5_14", "pct_attending_school_5_14",
+               "pct_combining_work_school_7_14"]].max().max() <= 100
+
+
+def test_unicef_child_labour_values() -> None:
+    df = _maybe("unicef_child_labour").set_index("country")
+    assert (df["area_type"] == "country").sum() == 202
+    assert df.loc["Afghanistan", "total_pct"] == 13.0 and df.loc["Afghanistan", "iso3"] == "AFG"
+    assert df.loc["Barbados", "reference_years"] == "outside 2013-2021"
+    assert pd.isna(df.loc["World", "total_pct"])  # '-' in the table: missing, not zero

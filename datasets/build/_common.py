@@ -250,7 +250,6 @@ ISO3_OVERRIDES: dict[str, str] = {
     "west bank and the gaza strip": "PSE",
     "wallis and futuna": "WLF",
     "cocos (keeling) islands": "CCK",
-    "sao tome and principe": "STP",
 }
 
 

@@ -61,7 +61,11 @@ def _one(values: list[str]) -> tuple[str | None, str | None]:
 
 def _pct(values: list[str]) -> tuple[float, str | None]:
     v, why = _one(values)
-    return (np.nan, why) if v is None else (round(float(v) * 100, 6), None)
+    if v is None:
+        return np.nan, why
+    if float(v) > 1:  # a share above 1 is impossible (e.g. Malawi 2022: 2.84): not guessed at
+        return np.nan, f"published share {v} is above 1, left empty"
+    return round(float(v) * 100, 6), None
 
 
 def parse(path: Path, year: int) -> list[dict]:
@@ -76,11 +80,10 @@ def parse(path: Path, year: int) -> list[dict]:
         both = "Children_Working_and_Studying_7-14_yrs_old"
         notes = []
         row: dict = {"reporting_year": year, "country": (c.findtext("Name") or "").strip()}
-        for col, values, kind in [
-            ("pct_working_5_14", _texts(stats, f"{work}/Total_Percentage_of_Working_Children"),
-             "working"),
-            ("pct_attending_school_5_14", _texts(stats, f"{school}/Percentage"), "school"),
-            ("pct_combining_work_school_7_14", _texts(stats, f"{both}/Total"), "combining"),
+        for col, values in [
+            ("pct_working_5_14", _texts(stats, f"{work}/Total_Percentage_of_Working_Children")),
+            ("pct_attending_school_5_14", _texts(stats, f"{school}/Percentage")),
+            ("pct_combining_work_school_7_14", _texts(stats, f"{both}/Total")),
         ]:
             row[col], why = _pct(values)
             if why and why not in {"Unavailable", "N/A", "empty"}:
@@ -154,7 +157,8 @@ RESOURCE = {
         "years until a new survey is used, so reporting_year is not the data year; "
         "carried_forward marks a row whose statistics equal the previous reporting year's and "
         "first_reported_year the year that value first appeared. Missing values: "
-        "'Unavailable', 'N/A' or several territory values (then explained in note) are empty. "
+        "'Unavailable', 'N/A', several territory values or an impossible share above 1 (these "
+        "two explained in note) are empty. "
         "ILAB covers trade-beneficiary countries only; no high-income countries."
     ),
     "years": "2016-2022",
