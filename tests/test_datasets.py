@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import math
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -26,7 +25,8 @@ NO_SHARED = "../shared/data not present (users' clones lack it)"
 
 DESCRIPTOR = json.loads((DATASETS / "datapackage.json").read_text(encoding="utf-8"))
 RESOURCES = {r["name"]: r for r in DESCRIPTOR["resources"]}
-SCRIPTS = sorted(p.stem for p in BUILD.glob("*.py") if p.name not in {"_common.py", "package.py"})
+SCRIPTS = sorted(p.stem for p in BUILD.glob("*.py")
+                 if p.name != "package.py" and not p.name.startswith("_"))
 
 PANDAS_KIND = {"integer": "i", "number": "f", "boolean": "b"}
 
@@ -164,13 +164,25 @@ def _maybe(name: str) -> pd.DataFrame:
     return data.load(name)
 
 
-def test_unodc_suppressed_is_nan_never_zero() -> None:
-    df = _maybe("unodc_detected_victims")
+@pytest.mark.parametrize("name", ["unodc_detected_victims", "unodc_criminal_justice"])
+def test_unodc_suppressed_is_nan_never_zero(name: str) -> None:
+    df = _maybe(name)
     sup = df[df["suppressed"]]
-    assert len(sup) > 0
+    assert len(sup) > 1000
     assert sup["value"].isna().all()
-    assert not (df["value"].fillna(-1) == 0).loc[df["suppressed"]].any()
-    assert all(math.isnan(v) for v in sup["value"].head(50))
+    assert (df["value"].dropna() >= 1).all(), "no zero (or negative) counts: <5 is not 0"
+    assert df.loc[df["ambiguous"], "value"].isna().all()
+    assert df.loc[df["ambiguous"], "published_values"].notna().all()
+    known = df[~df["suppressed"] & ~df["ambiguous"]]
+    assert known["value"].notna().all()
+
+
+def test_unodc_known_cells() -> None:
+    df = _maybe("unodc_detected_victims")
+    alb = df[(df["iso3"] == "ALB") & (df["year"] == 2017) & (df["sex"] == "Total")
+             & (df["form"] == "Other forms of exploitation")].set_index("age_group")
+    assert alb.loc["0-17", "value"] == 48 and alb.loc["18+", "value"] == 7
+    assert alb.loc["Total", "ambiguous"] and alb.loc["Total", "published_values"].count("<5") == 2
 
 
 def test_ilab_goods_counts_match_provenance() -> None:

@@ -68,16 +68,17 @@ def tidy(df: pd.DataFrame, resource: dict) -> pd.DataFrame:
         raise ValueError(f"{resource['name']}: duplicate primary key rows:\n{df[dup].head(10)}")
     # Sort in Python on the key's values (numbers as numbers, text case-insensitively) so the
     # order never depends on pandas dtypes or locale.
-    def sort_key(i: int) -> tuple:
+    def sort_key(values: tuple) -> tuple:
         out: list = []
-        for v in df[key].iloc[i]:
+        for v in values:
             if isinstance(v, int | float) and not isinstance(v, bool):
                 out += [0, float(v), ""]
             else:
                 out += [1, 0.0, f"{str(v).casefold()}\x00{v}"]
         return tuple(out)
 
-    order = sorted(range(len(df)), key=sort_key)
+    keys = [sort_key(t) for t in df[key].itertuples(index=False, name=None)]
+    order = sorted(range(len(df)), key=keys.__getitem__)
     return df.iloc[order][fields].reset_index(drop=True)
 
 

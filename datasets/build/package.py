@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import BUILD, DATASETS  # noqa: E402
 
 DESCRIPTOR = DATASETS / "datapackage.json"
-NOT_SCRIPTS = {"_common.py", "package.py"}
+NOT_SCRIPTS = {"package.py"}  # and helper modules, whose names start with "_"
 
 PACKAGE = {
     "name": "rta-research-data-library",
@@ -47,7 +47,8 @@ KEYS = ["name", "path", "title", "description", "format", "mediatype", "encoding
 
 
 def scripts() -> list[Path]:
-    return sorted(p for p in BUILD.glob("*.py") if p.name not in NOT_SCRIPTS)
+    return sorted(p for p in BUILD.glob("*.py")
+                  if p.name not in NOT_SCRIPTS and not p.name.startswith("_"))
 
 
 def load_script(path: Path) -> ModuleType:
