@@ -212,3 +212,11 @@ def test_unicef_child_labour_values() -> None:
     assert df.loc["Afghanistan", "total_pct"] == 13.0 and df.loc["Afghanistan", "iso3"] == "AFG"
     assert df.loc["Barbados", "reference_years"] == "outside 2013-2021"
     assert pd.isna(df.loc["World", "total_pct"])  # '-' in the table: missing, not zero
+
+
+def test_tip_tiers() -> None:
+    df = _maybe("tip_tiers")
+    assert df.groupby("year").size().loc[2001] == 79
+    assert set(df["tier"].cat.categories) == {"1", "2", "2WL", "3", "special case"}
+    assert not ((df["year"] < 2004) & (df["tier"] == "2WL")).any()  # Watch List began in 2004
+    assert df["tier_order"].isna().sum() == (df["tier"] == "special case").sum()

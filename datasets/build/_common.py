@@ -251,6 +251,12 @@ ISO3_OVERRIDES: dict[str, str] = {
     "west bank and the gaza strip": "PSE",
     "wallis and futuna": "WLF",
     "cocos (keeling) islands": "CCK",
+    "st. maarten": "SXM",
+    "antigua & barbuda": "ATG",
+    "china (prc)": "CHN",
+    "congo, democratic rep. of": "COD",
+    "st. vincent & the grenadines": "VCT",
+    "trinidad & tobago": "TTO",
 }
 
 
