@@ -220,3 +220,29 @@ def test_tip_tiers() -> None:
     assert set(df["tier"].cat.categories) == {"1", "2", "2WL", "3", "special case"}
     assert not ((df["year"] < 2004) & (df["tier"] == "2WL")).any()  # Watch List began in 2004
     assert df["tier_order"].isna().sum() == (df["tier"] == "special case").sum()
+
+
+@pytest.mark.parametrize("name", ["ctdc_victims", "ctdc_relationship", "ctdc_regions"])
+def test_ctdc_tables_are_marked_synthetic(name: str) -> None:
+    df = _maybe(name)
+    assert df["count"].sum() == 21195  # every synthetic record counted once
+    assert df.attrs["synthetic"] is True
+    meta = data.info(name)
+    for text in (meta["title"], meta["description"], meta["citation"]):
+        assert "SYNTHETIC" in text
+
+
+def test_installed_layout_finds_course_datasets(tmp_path: Path) -> None:
+    """A wheel carries the tables in course/_datasets/ (pyproject force-include)."""
+    import shutil
+
+    pkg = tmp_path / "course"
+    pkg.mkdir()
+    shutil.copy(ROOT / "course" / "data.py", pkg / "data.py")
+    shutil.copytree(DATASETS, pkg / "_datasets", ignore=shutil.ignore_patterns("build"))
+    spec = importlib.util.spec_from_file_location("installed_course_data", pkg / "data.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.data_dir() == pkg / "_datasets"
+    assert len(module.load("mse_overlap")) == RESOURCES["mse_overlap"]["rows"]
