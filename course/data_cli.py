@@ -33,12 +33,12 @@ def list_cmd() -> None:
     table = Table(title="rta data library")
     table.add_column("name", no_wrap=True)  # names are what users type next: never wrap them
     table.add_column("rows", justify="right")
-    for col in ("years", "licence", "modules"):
+    for col in ("years", "licence", "modules", "note"):
         table.add_column(col)
     for meta in metas:
-        licence = "; ".join(lic.get("name") or lic.get("title", "") for lic in meta["licenses"])
+        licence = "; ".join(lic.get("name", "terms not stated") for lic in meta["licenses"])
         table.add_row(meta["name"], f"{meta.get('rows', 0):,}", meta.get("years", ""), licence,
-                      _modules(meta))
+                      _modules(meta), "synthetic" if meta.get("synthetic") else "")
     Console().print(table)
     Console().print("details: rta data info NAME; in Python: course.data.load(NAME)")
 

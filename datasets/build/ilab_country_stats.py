@@ -151,7 +151,7 @@ RESOURCE = {
         "ILAB's assessment of the government's advancement (level, plus any qualifier such as "
         "'Efforts Made but Continued Practice that Delayed Advancement'). Percentages are "
         "0-100 (the source gives shares 0-1). The column names carry the standard age ranges "
-        "(5-14, 5-14, 7-14); some countries report other ranges, given in the *_age_range "
+        "(5-14, 5-14, 7-14); some countries report other ranges, given in the `*_age_range` "
         "columns (standard_age_ranges is false for them): compare like with like. The "
         "Findings name no survey year: a value is carried forward unchanged across reporting "
         "years until a new survey is used, so reporting_year is not the data year; "

@@ -109,7 +109,7 @@ RESOURCE = {
         "43 hours of economic activity. Each value is the most recent in 2013-2021 (the table "
         "gives no survey year per country); footnote x marks data from outside that window, y "
         "data that differ from the standard definition or cover part of a country (see the "
-        "*_flag columns and note). Empty = no data ('-' in the table), e.g. for most "
+        "`*_flag` columns and note). Empty = no data ('-' in the table), e.g. for most "
         "high-income countries and the World aggregate. Consecutive SOWC editions are not "
         "comparable. Differs from the ILO-UNICEF global estimates' framework and from ILAB's "
         "'working children' statistics."
@@ -126,15 +126,14 @@ RESOURCE = {
          "path": "https://data.unicef.org/resources/dataset/"
                  "the-state-of-the-worlds-children-2023-statistical-tables/"},
     ],
-    "licenses": [{"name": "other-at",
-                  "title": "UNICEF data: terms not stated in the workbook; UNICEF's data "
-                           "portal asks for attribution. Cite UNICEF, SOWC 2023, Table 12.",
+    "licenses": [{"title": "Terms of use not stated in the workbook (not checked on UNICEF's "
+                           "site); cite UNICEF, SOWC 2023, Table 12.",
                   "path": "https://data.unicef.org/resources/dataset/"
                           "the-state-of-the-worlds-children-2023-statistical-tables/"}],
     "derivation": (
         "datasets/build/unicef_child_labour.py reads sheet '12. Child Protection' of the "
         "workbook (rows 9-225, columns B-H) with the standard library; '-' becomes empty; "
-        "footnote letters are kept in *_flag and spelt out in note; reference_years is "
+        "footnote letters are kept in `*_flag` and spelt out in note; reference_years is "
         "2013-2021, or 'outside 2013-2021' for x; iso3 via pycountry with explicit overrides. "
         "The workbook used is a copy found in a public GitHub repository "
         "(oliviaharbison/EDA-stat-301-1), as documented in the raw data's provenance notes."
