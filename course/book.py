@@ -15,7 +15,9 @@ from pathlib import Path
 
 import nbformat
 
+from .lighten import lighten
 from .minibook import prepare_preview
+from .offline import book_pdf, site_zip
 from .paths import Layout
 from .release import Released, release, tool_env
 
@@ -57,12 +59,13 @@ def student_pages(layout: Layout, released: list[Released]) -> list[Path]:
 
 
 
-def run_jupyter_book(layout: Layout, log: Callable[[str], None], extra: list[str] | None = None
-                     ) -> int:
+def run_jupyter_book(layout: Layout, log: Callable[[str], None], extra: list[str] | None = None,
+                     builder: str = "html") -> int:
     """Run `jupyter-book build` with warnings as errors; stream its log; keep its exit status."""
     jb = Path(sys.executable).parent / "jupyter-book"
     cmd = [str(jb), "build", str(layout.root),
-           "--path-output", str(layout.root), "-W", "-n", "--keep-going", *(extra or [])]
+           "--path-output", str(layout.root), "-W", "-n", "--keep-going", "--builder", builder,
+           *(extra or [])]
     proc = subprocess.Popen(cmd, cwd=layout.root, stdout=subprocess.PIPE, env=tool_env(),
                             stderr=subprocess.STDOUT, text=True, bufsize=1)
     assert proc.stdout is not None
@@ -72,11 +75,24 @@ def run_jupyter_book(layout: Layout, log: Callable[[str], None], extra: list[str
 
 
 def build(layout: Layout, log: Callable[[str], None],
-          progress: Callable[[str], None] | None = None) -> int:
+          progress: Callable[[str], None] | None = None, offline: bool = True) -> int:
+    """Student pages, the executed HTML book, then slimming and the offline edition."""
     course_dir = layout.build / BOOK_COURSE_DIR
     released = release(layout, course_dir=course_dir, progress=progress)
     student_pages(layout, released)
-    return run_jupyter_book(layout, log)
+    status = run_jupyter_book(layout, log)
+    if status != 0:
+        return status
+    html = layout.build / "html"
+    lighten(html, log)
+    if offline:
+        log("offline edition: single-page build for the PDF (notebooks come from the cache)")
+        status = run_jupyter_book(layout, log, builder="singlehtml")
+        if status != 0:
+            return status
+        log(f"offline edition: {book_pdf(layout, layout.build / 'singlehtml')}")
+        log(f"offline edition: {site_zip(html)}")
+    return 0
 
 
 def preview(layout: Layout, module: str, log: Callable[[str], None]) -> tuple[int, Path]:
@@ -85,4 +101,7 @@ def preview(layout: Layout, module: str, log: Callable[[str], None]) -> tuple[in
     names = [module] if (layout.exercises / f"{module}.md").exists() else []
     released = release(layout, names, course_dir=book.build / BOOK_COURSE_DIR) if names else []
     student_pages(book, released)
-    return run_jupyter_book(book, log), book.build / "html" / "index.html"
+    status = run_jupyter_book(book, log)
+    if status == 0:
+        lighten(book.build / "html", log)
+    return status, book.build / "html" / "index.html"

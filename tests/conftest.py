@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -16,6 +17,26 @@ FIXTURES = Path(__file__).parent / "fixtures"
 @pytest.fixture(scope="session")
 def layout() -> Layout:
     return Layout(ROOT)
+
+
+@pytest.fixture(scope="session")
+def built_book(layout: Layout) -> Path:
+    """The whole book, built once per test session exactly as `make book` builds it
+    (executed, warnings as errors, slimmed, offline edition). Set RTA_BOOK_HTML to test an
+    existing build instead (authors iterating on the browser tests)."""
+    existing = os.environ.get("RTA_BOOK_HTML")
+    if existing:
+        return Path(existing)
+    from course.book import build
+
+    lines: list[str] = []
+    status = build(layout, log=lines.append)
+    log_path = layout.build / "book-build.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log_path.write_text("\n".join(lines))
+    assert status == 0, "book build failed:\n" + "\n".join(
+        ln for ln in lines if "WARNING" in ln or "ERROR" in ln or "Error" in ln)[-5000:]
+    return layout.build / "html"
 
 
 @pytest.fixture

@@ -1,0 +1,110 @@
+"""Serve a built book on localhost and load its pages in Debian's Chromium (Playwright).
+
+Shared by the browser tests and `benchmarks/page_weight.py`. Chromium is never downloaded by
+a tool: we launch /usr/bin/chromium (installed by `.ci/system-deps`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import shutil
+import socketserver
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:  # keep test output readable
+        pass
+
+
+@contextlib.contextmanager
+def serve(root: Path) -> Iterator[str]:
+    """A static HTTP server for `root` on a free loopback port; yields its base URL."""
+    handler = functools.partial(_Quiet, directory=str(root))
+    socketserver.TCPServer.allow_reuse_address = True
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as httpd:
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+        finally:
+            httpd.shutdown()
+
+
+def chromium_available() -> bool:
+    return shutil.which(CHROMIUM) is not None
+
+
+@contextlib.contextmanager
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@dataclass
+class PageLoad:
+    url: str
+    bytes_local: int = 0
+    bytes_external_requested: list[str] = field(default_factory=list)
+    assets: dict[str, int] = field(default_factory=dict)  # local URL path -> bytes
+    console_errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def load(context, url: str) -> PageLoad:
+    """Load `url` in a fresh page; record every local response's size and every error."""
+    result = PageLoad(url)
+    host = urlparse(url).netloc
+    page = context.new_page()
+
+    def on_response(resp) -> None:
+        parsed = urlparse(resp.url)
+        if parsed.netloc != host:
+            return
+        try:
+            size = len(resp.body())
+        except Exception:  # redirects and aborted requests have no body
+            size = 0
+        result.assets[parsed.path] = size
+        if resp.status >= 400:
+            result.failed.append(f"{resp.status} {parsed.path}")
+
+    def on_request(req) -> None:
+        parsed = urlparse(req.url)
+        if parsed.scheme in ("http", "https") and parsed.netloc != host:
+            result.bytes_external_requested.append(req.url)
+
+    page.on("response", on_response)
+    page.on("request", on_request)
+    page.on("console", lambda msg: msg.type == "error" and result.console_errors.append(msg.text))
+    page.on("pageerror", lambda exc: result.console_errors.append(str(exc)))
+    page.goto(url, wait_until="networkidle")
+    result.bytes_local = sum(result.assets.values())
+    page.close()
+    return result
+
+
+def html_pages(root: Path) -> list[Path]:
+    """The book's content pages (not Sphinx's search/genindex helpers)."""
+    skip = {"search.html", "genindex.html", "py-modindex.html"}
+    return sorted(p for p in root.rglob("*.html")
+                  if p.name not in skip and "_static" not in p.parts and "reports" not in p.parts
+                  and "_sources" not in p.parts)

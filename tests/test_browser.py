@@ -1,0 +1,168 @@
+"""The built book in Debian's Chromium: every page loads cleanly, search works, buttons point
+at real files, quizzes answer, axe-core finds no serious WCAG 2.1 AA violation, pages are light.
+
+Screenshots of the start page, one chapter and one exercise page go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlparse
+
+import pytest
+
+from course.webcheck import browser, chromium_available, html_pages, load, serve
+
+from .conftest import ROOT
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("book"),
+    pytest.mark.skipif(not chromium_available(), reason="Debian chromium not installed: run `make test`"),
+]
+ARTIFACTS = ROOT / "test-artifacts"
+BUDGET_KB = 600
+AXE = Path(__import__("axe_playwright_python").__file__).with_name("axe.min.js")
+
+
+@pytest.fixture(scope="module")
+def site(built_book):
+    with serve(built_book) as base, browser() as b:
+        ctx = b.new_context(viewport={"width": 1280, "height": 900})
+        yield base, ctx, built_book
+        ctx.close()
+
+
+def _rel_pages(root: Path) -> list[str]:
+    return [p.relative_to(root).as_posix() for p in html_pages(root)]
+
+
+def test_every_page_loads_without_errors_and_within_budget(site) -> None:
+    base, ctx, root = site
+    problems = []
+    for rel in _rel_pages(root):
+        r = load(ctx, base + rel)
+        if r.console_errors:
+            problems.append(f"{rel}: console errors {r.console_errors}")
+        if r.failed:
+            problems.append(f"{rel}: failed requests {r.failed}")
+        if r.bytes_external_requested:
+            problems.append(f"{rel}: external requests {r.bytes_external_requested[:3]}")
+        if r.bytes_local > BUDGET_KB * 1024:
+            problems.append(f"{rel}: {r.bytes_local / 1024:.0f} KB > {BUDGET_KB} KB")
+    assert not problems, "\n".join(problems)
+
+
+def test_no_broken_internal_link_or_image(site) -> None:
+    base, ctx, root = site
+    broken = []
+    for page in html_pages(root):
+        text = page.read_text(encoding="utf-8")
+        for attr, target in re.findall(r'(href|src)="([^"#?]+)[^"]*"', text):
+            if urlparse(target).scheme or target.startswith(("mailto:", "data:", "//")):
+                continue
+            path = (page.parent / unquote(target)).resolve()
+            if not path.exists():
+                broken.append(f"{page.relative_to(root)}: {attr}={target}")
+    assert not broken, "\n".join(broken[:50])
+
+
+def test_search_finds_child_labour(site) -> None:
+    base, ctx, _ = site
+    page = ctx.new_page()
+    page.goto(base + "search.html?q=child+labour", wait_until="networkidle")
+    page.wait_for_selector("#search-results ul.search li", timeout=20_000)
+    assert page.locator("#search-results ul.search li").count() >= 3
+    page.close()
+
+
+def test_download_and_launch_buttons_point_at_existing_files(site) -> None:
+    base, ctx, root = site
+    checked = 0
+    for rel in _rel_pages(root):
+        text = (root / rel).read_text(encoding="utf-8")
+        for href in re.findall(r'href="([^"]+\.(?:ipynb|md|zip))"', text):
+            url = urljoin(base + rel, href)
+            if urlparse(url).netloc == urlparse(base).netloc:
+                assert (root / urlparse(url).path.lstrip("/")).exists(), f"{rel}: {href}"
+                checked += 1
+        for href in re.findall(r'href="(https://(?:mybinder\.org|colab\.research\.google\.com)[^"]+)"', text):
+            # the launch target is a path in the repository (plus generated student notebooks)
+            m = re.search(r"(?:urlpath=(?:lab/)?tree/|blob/[^/]+/)([^&\"]+)", unquote(href).replace("&amp;", "&"))
+            assert m, href
+            assert (ROOT / m.group(1)).exists(), f"{rel}: launch target {m.group(1)} missing"
+            checked += 1
+    assert checked > 10
+
+
+def test_quiz_gives_feedback(site) -> None:
+    base, ctx, root = site
+    pages = [r for r in _rel_pages(root) if "rta-quiz" in (root / r).read_text(encoding="utf-8")]
+    assert pages, "no page has a self-check quiz"
+    page = ctx.new_page()
+    page.goto(base + pages[0], wait_until="networkidle")
+    quiz = page.locator("fieldset.rta-quiz").first
+    quiz.locator(".rta-quiz-check").click()
+    assert "Choose an answer" in quiz.locator(".rta-quiz-result").inner_text()
+    quiz.locator("input[data-correct=false]").first.check()
+    quiz.locator(".rta-quiz-check").click()
+    assert "Not quite" in quiz.locator(".rta-quiz-result").inner_text()
+    quiz.locator("input[data-correct=true]").check()
+    quiz.locator(".rta-quiz-check").click()
+    assert "Correct" in quiz.locator(".rta-quiz-result").inner_text()
+    page.close()
+
+
+def test_accessibility_axe_wcag21aa(site) -> None:
+    base, ctx, root = site
+    script = AXE.read_text(encoding="utf-8")
+    serious = []
+    for rel in _rel_pages(root):
+        page = ctx.new_page()
+        page.goto(base + rel, wait_until="networkidle")
+        page.add_script_tag(content=script)
+        result = page.evaluate(
+            "() => axe.run(document, {runOnly: {type: 'tag', values: "
+            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})")
+        for v in result["violations"]:
+            if v["impact"] in ("serious", "critical"):
+                nodes = "; ".join(n["target"][0] for n in v["nodes"][:3])
+                serious.append(f"{rel}: {v['id']} ({v['impact']}) {nodes}")
+        page.close()
+    assert not serious, "\n".join(serious)
+
+
+def test_figures_have_alt_text(built_book) -> None:
+    missing = []
+    for page in html_pages(built_book):
+        for img in re.findall(r"<img\b[^>]*>", page.read_text(encoding="utf-8")):
+            alt = re.search(r'alt="([^"]*)"', img)
+            if "_images/" in img and (not alt or len(alt.group(1).strip()) < 10):
+                missing.append(f"{page.relative_to(built_book)}: {img[:120]}")
+    assert not missing, "\n".join(missing)
+
+
+def test_screenshots(site) -> None:
+    base, ctx, root = site
+    ARTIFACTS.mkdir(exist_ok=True)
+    rels = _rel_pages(root)
+    chapter = next(r for r in rels if re.search(r"modules/m06_mse/0\d_", r))
+    exercise = next(r for r in rels if r.startswith("_generated/exercises/"))
+    for name, rel in (("start", "modules/m00_start/index.html"), ("chapter", chapter),
+                      ("exercise", exercise)):
+        page = ctx.new_page()
+        page.goto(base + rel, wait_until="networkidle")
+        out = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(out), full_page=False)
+        page.close()
+        assert out.stat().st_size > 10_000
+
+
+def test_offline_edition_linked_from_start_page(built_book) -> None:
+    start = (built_book / "modules" / "m00_start" / "index.html").read_text(encoding="utf-8")
+    pdf = built_book / "offline" / "rta-mooc-book.pdf"
+    zipped = built_book / "offline" / "rta-mooc-site.zip"
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 100_000
+    assert zipped.stat().st_size > 100_000
+    assert "offline/rta-mooc-book.pdf" in start and "offline/rta-mooc-site.zip" in start
