@@ -84,8 +84,8 @@ def drop_scripts_and_links(html_root: Path) -> int:
 
 
 _INLINE_MATH = re.compile(r'<span class="math notranslate nohighlight">\\\((.*?)\\\)</span>', re.S)
-_BLOCK_MATH = re.compile(r'<div class="math notranslate nohighlight"(?: id="[^"]*")?>\s*\\\[(.*?)\\\]\s*</div>',
-                         re.S)
+_BLOCK_MATH = re.compile(
+    r'<div class="math notranslate nohighlight"(?: id="[^"]*")?>\s*\\\[(.*?)\\\]\s*</div>', re.S)
 
 
 def math_to_mathml(html_root: Path) -> int:
@@ -180,7 +180,8 @@ def subset_icon_fonts(html_root: Path) -> tuple[int, int]:
     for css in html_root.glob("_static/**/*.css"):
         text = css.read_text(encoding="utf-8")
         # minified theme CSS writes content:"\f0c9"; after a purge tinycss2 writes the character
-        for selectors, code in re.findall(r"([^{}]+)\{\s*content:\s*\"(\\[0-9a-f]+|[^\"])\"\s*;?\s*\}", text):
+        rule = r"([^{}]+)\{\s*content:\s*\"(\\[0-9a-f]+|[^\"])\"\s*;?\s*\}"
+        for selectors, code in re.findall(rule, text):
             if names & set(re.findall(r"\.fa-([a-z0-9-]+):", selectors)):
                 codepoints.add(int(code[1:], 16) if code.startswith("\\") else ord(code))
     before = after = 0

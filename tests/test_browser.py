@@ -89,7 +89,8 @@ def test_download_and_launch_buttons_point_at_existing_files(site) -> None:
                 checked += 1
         for href in re.findall(r'href="(https://(?:mybinder\.org|colab\.research\.google\.com)[^"]+)"', text):
             # the launch target is a path in the repository (plus generated student notebooks)
-            m = re.search(r"(?:urlpath=(?:lab/)?tree/|blob/[^/]+/)([^&\"]+)", unquote(href).replace("&amp;", "&"))
+            target = unquote(href).replace("&amp;", "&")
+            m = re.search(r"(?:urlpath=(?:lab/)?tree/|blob/[^/]+/)([^&\"]+)", target)
             assert m, href
             assert (ROOT / m.group(1)).exists(), f"{rel}: launch target {m.group(1)} missing"
             checked += 1
