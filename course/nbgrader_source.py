@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import nbformat
 
-from .exercise import Exercise, Kind
+from .exercise import HIDDEN_BEGIN, HIDDEN_END, Exercise, Kind, strip_region
 
 SCHEMA_VERSION = 3
 
@@ -63,7 +63,64 @@ def header_markdown(ex: Exercise, citations: list[str]) -> str:
     return "\n".join(lines)
 
 
-def to_nbgrader_source(ex: Exercise, citations: list[str] | None = None) -> nbformat.NotebookNode:
+DEFAULT_REQUIRES = ["pandas", "numpy", "matplotlib", "statsmodels"]
+
+
+def setup_source(ex: Exercise, data_url: str) -> str:
+    """First code cell: installs what a bare Python lacks and fetches the data when the
+    notebook was opened without its folder (Colab). On a hub or in grading it does nothing."""
+    requires = list(ex.meta.get("requires", DEFAULT_REQUIRES))
+    return "\n".join([
+        "# Set-up (read-only): works on a course JupyterHub, Binder, Colab or a laptop.",
+        "import importlib.util, subprocess, sys",
+        "from pathlib import Path",
+        "from urllib.request import urlretrieve",
+        "",
+        f"_missing = [m for m in {requires!r} if importlib.util.find_spec(m) is None]",
+        "if _missing:",
+        '    subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", *_missing])',
+        f"for _name in {ex.datasets!r}:",
+        '    _path = Path("data") / f"{_name}.csv"',
+        "    if not _path.exists():  # opened without the assignment folder, e.g. on Colab",
+        "        _path.parent.mkdir(exist_ok=True)",
+        f'        urlretrieve(f"{data_url}/{{_name}}.csv", _path)',
+    ])
+
+
+def selfcheck_source(ex: Exercise) -> str:
+    """Last code cell: re-runs every visible test and says which pass (hidden tests are not
+    in it, so it reveals nothing the tests above don't)."""
+    checks = {}
+    for c in ex.cells:
+        if c.kind is Kind.TESTS:
+            checks[c.grade_id] = strip_region(c.source, HIDDEN_BEGIN, HIDDEN_END).strip()
+    lines = [
+        "# Self-check (read-only): runs the visible tests above and says which pass.",
+        "# Passing them means your answers are well formed; more tests run when you are graded.",
+        "_rta_checks = {",
+        *[f"    {gid!r}: {src!r}," for gid, src in checks.items()],
+        "}",
+        "for _gid, _src in _rta_checks.items():",
+        "    try:",
+        "        exec(_src, globals())",
+        '        print(f"PASS  {_gid}")',
+        "    except NotImplementedError:",
+        '        print(f"TODO  {_gid}: not answered yet")',
+        "    except Exception as _exc:  # report every failure, don't stop at the first",
+        '        print(f"FAIL  {_gid}: {type(_exc).__name__}: {_exc}")',
+    ]
+    return "\n".join(lines)
+
+
+def _locked_code(source: str, grade_id: str) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell(source)
+    cell.metadata["nbgrader"] = nbgrader_metadata(Kind.SETUP, grade_id, None)
+    cell["id"] = grade_id.replace("_", "-")
+    return cell
+
+
+def to_nbgrader_source(ex: Exercise, citations: list[str] | None = None,
+                       data_url: str = "") -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     nb.metadata = {
         "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
@@ -76,6 +133,8 @@ def to_nbgrader_source(ex: Exercise, citations: list[str] | None = None) -> nbfo
     header.metadata["nbgrader"] = nbgrader_metadata(Kind.PROSE, "rta_header", None)
     header["id"] = "rta-header"
     nb.cells.append(header)
+    if data_url or ex.datasets:
+        nb.cells.append(_locked_code(setup_source(ex, data_url), "rta_setup"))
     for i, c in enumerate(ex.cells):
         source = c.source
         if i == 0 and c.kind is Kind.PROSE and source.startswith("# "):
@@ -97,5 +156,6 @@ def to_nbgrader_source(ex: Exercise, citations: list[str] | None = None) -> nbfo
         cell.metadata = meta
         cell["id"] = c.grade_id[:64]  # deterministic ids keep generated notebooks diffable
         nb.cells.append(cell)
+    nb.cells.append(_locked_code(selfcheck_source(ex), "rta_selfcheck"))
     nbformat.validate(nb)
     return nb

@@ -83,6 +83,20 @@ def citations_for(names: list[str]) -> list[str]:
     return out
 
 
+def data_url(layout: Layout) -> str:
+    """Where a notebook opened without its data folder fetches the tables: the repository's
+    datasets/ on the configured branch (from _config.yml)."""
+    import yaml
+
+    cfg_path = layout.root / "_config.yml"
+    cfg = yaml.safe_load(cfg_path.read_text(encoding="utf-8")) if cfg_path.exists() else {}
+    repo = (cfg.get("repository") or {})
+    url = str(repo.get("url", "https://github.com/rta-mooc/rta-mooc")).rstrip("/")
+    branch = repo.get("branch", "main")
+    return url.replace("https://github.com/", "https://raw.githubusercontent.com/") + \
+        f"/{branch}/datasets"
+
+
 def write_source(ex: Exercise, layout: Layout, course_dir: Path) -> Path:
     """grading/source/<id>/: the nbgrader source notebook plus the data it reads."""
     src_dir = course_dir / "source" / ex.id
@@ -97,7 +111,7 @@ def write_source(ex: Exercise, layout: Layout, course_dir: Path) -> Path:
         shutil.copy2(csv, src_dir / "data" / csv.name)
     if not ex.datasets:
         (src_dir / "data").rmdir()
-    nb = to_nbgrader_source(ex, citations_for(ex.datasets))
+    nb = to_nbgrader_source(ex, citations_for(ex.datasets), data_url(layout))
     path = src_dir / f"{ex.id}.ipynb"
     nbformat.write(nb, path)
     return path

@@ -18,7 +18,8 @@ GOLDEN = HERE / "golden" / "toy_source.ipynb"
 
 
 def _generate() -> str:
-    nb = to_nbgrader_source(read_exercise(HERE / "fixtures" / "toy.md"), ["Toy data citation."])
+    nb = to_nbgrader_source(read_exercise(HERE / "fixtures" / "toy.md"), ["Toy data citation."],
+                            "https://raw.githubusercontent.com/rta-mooc/rta-mooc/main/datasets")
     return nbformat.writes(nb) + "\n"
 
 
@@ -48,7 +49,7 @@ def test_nbgrader_accepts_metadata() -> None:
 
 def test_header_carries_module_goals_submission_and_citation() -> None:
     header = nbformat.reads(_generate(), as_version=4).cells[0].source
-    for expected in ("# Toy exercise", "Module 0", "6 points", "Submit", "Toy data citation.",
+    for expected in ("# Toy exercise", "Module 0", "6 points", "submit", "Toy data citation.",
                      "CC BY 4.0"):
         assert expected in header
 
@@ -61,3 +62,33 @@ def test_metadata_corruption_is_rejected_by_nbgrader() -> None:
     with pytest.raises(Exception, match="points"):
         MetadataValidator().validate_nb(nb)
     json.dumps(nb)  # still a plain notebook
+
+
+def _run(nb: nbformat.NotebookNode, tmp_path: Path) -> nbformat.NotebookNode:
+    from nbclient import NotebookClient
+
+    (tmp_path / "data").mkdir(parents=True)
+    (tmp_path / "data" / "toy_numbers.csv").write_text("x\n1\n2\n3\n4\n")
+    client = NotebookClient(nb, timeout=60, allow_errors=True,
+                            resources={"metadata": {"path": str(tmp_path)}})
+    return client.execute()
+
+
+def _selfcheck_output(nb: nbformat.NotebookNode) -> str:
+    cell = next(c for c in nb.cells if c.metadata["nbgrader"]["grade_id"] == "rta_selfcheck")
+    return "".join(o.get("text", "") for o in cell.outputs)
+
+
+def test_selfcheck_reports_each_visible_test(tmp_path: Path) -> None:
+    nb = nbformat.reads(_generate(), as_version=4)
+    out = _selfcheck_output(_run(nb, tmp_path))
+    assert "PASS  q1_tests" in out and "PASS  q1_tests_2" in out and "PASS  q2_tests" in out
+    # a wrong answer to question 2 is reported, and the others still pass
+    nb = nbformat.reads(_generate(), as_version=4)
+    for c in nb.cells:
+        if c.metadata["nbgrader"]["grade_id"] == "q2":
+            c.source = "def double(v):\n    return 3 * v\n"
+    out = _selfcheck_output(_run(nb, tmp_path / "again"))
+    assert "FAIL  q2_tests: AssertionError" in out and "PASS  q1_tests" in out
+    # hidden tests are not part of the self-check
+    assert "double(21)" not in _generate().split("rta_selfcheck")[0].split("_rta_checks")[-1]
