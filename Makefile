@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml requirements.lock
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	@echo "==> installing pinned dependencies into $(VENV) (requirements.lock)"
-	$(BIN)/pip install -q --disable-pip-version-check -c requirements.lock -e ".[dev]"
+	$(BIN)/pip install -q --disable-pip-version-check -c requirements.lock -e ".[authoring,dev]"
 	@touch $@
 
 # Debian packages the browser and database tests need (Chromium, PostgreSQL server).
