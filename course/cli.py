@@ -93,10 +93,29 @@ def release_cmd(
 def autograde(
     assignment: Annotated[str, typer.Argument(help="Assignment id, e.g. m06_mse")],
     course_dir: Annotated[Path | None, typer.Option(help="nbgrader course directory")] = None,
+    workers: Annotated[int, typer.Option(help="Submissions graded at once on this machine")] = 2,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (tcp://host:8786): "
+                                                  "grade on that cluster instead")] = None,
+    db: Annotated[str | None, typer.Option(help="nbgrader database URL (default: sqlite in the "
+                                           "course directory; postgresql://... works)")] = None,
+    timeout: Annotated[float | None, typer.Option(help="Seconds per cell (default: nbgrader's "
+                                                  "Execute.timeout)")] = None,
+    memory: Annotated[str, typer.Option(help="Memory per submission, e.g. 2GiB or 512MiB")] = "2GiB",
+    cpu_time: Annotated[int, typer.Option(help="CPU seconds per notebook")] = 300,
 ) -> None:
-    """Grade every submission in grading/submitted/*/ASSIGNMENT and write a grades CSV."""
-    from .autograde import autograde_stock, submissions, write_grades_csv
+    """Grade every submission in grading/submitted/*/ASSIGNMENT, in parallel and sandboxed.
 
+    Records exactly what stock `nbgrader autograde` records in the gradebook and autograded/;
+    broken or tampering submissions get a reason or a flag instead of stopping the batch.
+    Writes grades_ASSIGNMENT.csv in the course directory.
+    """
+    from .grader.engine import GradingError, submissions
+    from .grader.engine import autograde as grade_all
+    from .grader.report import summary, write_grades_csv
+    from .grader.sandbox import Limits, parse_size
+    from .grader.zygote import skip_slow_optional_imports
+
+    skip_slow_optional_imports()
     layout = Layout.here()
     course_dir = (course_dir or layout.grading).resolve()
     students = submissions(course_dir, assignment)
@@ -105,18 +124,58 @@ def autograde(
         console.print("  [bold]fix:[/bold] collect submissions into "
                       "submitted/<student_id>/<assignment>/<assignment>.ipynb")
         raise typer.Exit(1)
-    with _progress() as bar:
-        task = bar.add_task("autograding", total=len(students), item="")
-        outcomes = autograde_stock(course_dir, assignment,
-                                   progress=lambda s: bar.update(task, advance=1, item=s))
+    try:
+        limits = Limits(memory=parse_size(memory), cpu_seconds=cpu_time)
+    except ValueError as exc:
+        console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(1) from None
+    try:
+        with _progress() as bar:
+            task = bar.add_task("autograding", total=len(students), item="")
+            outcomes = grade_all(course_dir, assignment, workers=workers, scheduler=scheduler, db=db,
+                                 limits=limits, timeout=timeout, students=students,
+                                 progress=lambda o: bar.update(task, advance=1, item=o.student))
+    except GradingError as exc:
+        console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(1) from None
+    shown = outcomes if len(outcomes) <= 50 else [o for o in outcomes if o.failed or o.flags or o.problems]
     table = Table("student", "score", "status")
-    for o in outcomes:
+    for o in shown:
         score = "-" if o.score is None else f"{o.score:g} / {o.max_score:g}"
         table.add_row(o.student, score, o.status)
     Console().print(table)
     out = course_dir / f"grades_{assignment}.csv"
     write_grades_csv(outcomes, out)
+    s = summary(outcomes)
+    console.print(f"[bold]{s['total']}[/bold] submissions: [green]{s['graded']} graded[/green], "
+                  f"[red]{s['failed']} failed[/red], [yellow]{s['flagged']} flagged for review[/yellow], "
+                  f"{s['with problems']} graded with problems (timeouts, limits)")
+    for reason, n in s["failure reasons"].items():  # type: ignore[union-attr]
+        console.print(f"  failed x{n}: {reason}")
     console.print(f"grades written to {out}")
+
+
+@app.command()
+def feedback(
+    assignment: Annotated[str, typer.Argument(help="Assignment id, e.g. m06_mse")],
+    course_dir: Annotated[Path | None, typer.Option(help="nbgrader course directory")] = None,
+    db: Annotated[str | None, typer.Option(help="nbgrader database URL")] = None,
+) -> None:
+    """Write feedback/<student>/ASSIGNMENT/<notebook>.html: each visible test's result and message,
+    never the source of hidden tests."""
+    from .grader.config import db_url, load_nbgrader_config
+    from .grader.feedback import write_feedback
+
+    layout = Layout.here()
+    course_dir = (course_dir or layout.grading).resolve()
+    url = db_url(course_dir, load_nbgrader_config(course_dir), db)
+    try:
+        pages = write_feedback(course_dir, assignment, url)
+    except Exception as exc:  # no gradebook or unknown assignment: say which
+        console.print(f"[red]error[/red] cannot write feedback for {assignment}: {exc}")
+        console.print(f"  [bold]fix:[/bold] run `rta autograde {assignment}` first")
+        raise typer.Exit(1) from None
+    console.print(f"[green]feedback written[/green]: {len(pages)} page(s) under {course_dir / 'feedback'}")
 
 
 @app.command()

@@ -1,0 +1,112 @@
+"""`rta autograde`: grade every submission of an assignment, in parallel, into the gradebook."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+from .config import cell_timeout, db_url, load_nbgrader_config
+from .gradebook import GradebookWriter, Outcome, scratch_files
+from .jobs import Job, Settings
+from .sandbox import Limits
+from .template import load_template
+
+
+class GradingError(Exception):
+    """The batch cannot start (no assignment in the gradebook, no submissions)."""
+
+
+def submissions(course_dir: Path, assignment: str) -> list[str]:
+    root = course_dir / "submitted"
+    if not root.exists():
+        return []
+    return sorted(p.name for p in root.iterdir() if (p / assignment).is_dir())
+
+
+def autograde(course_dir: Path, assignment: str, *, workers: int = 2, scheduler: str | None = None,
+              db: str | None = None, limits: Limits | None = None, timeout: float | None = None,
+              students: list[str] | None = None,
+              progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    course_dir = course_dir.resolve()
+    preload = source_imports(course_dir, assignment)
+    pool = None
+    if not scheduler:
+        from .local import LocalPool
+
+        pool = LocalPool(workers, preload)  # warms up while the gradebook is read
+    cfg = load_nbgrader_config(course_dir)
+    url = db_url(course_dir, cfg, db)
+    if db:
+        cfg.CourseDirectory.db_url = db
+    try:
+        template = load_template(url, assignment)
+    except Exception as exc:
+        if pool:
+            pool.close()
+        raise GradingError(f"assignment '{assignment}' is not in the gradebook ({url}): run "
+                           f"`rta release {assignment}` (or `nbgrader generate_assignment`) first") from exc
+    limits = limits or Limits()
+    # nbgrader's Execute.timeout applies per cell unless --timeout says otherwise
+    limits = replace(limits, timeout=timeout or cell_timeout(cfg, limits.timeout))
+    hide = [str(course_dir)]
+    exercises = course_dir.parent / "exercises"
+    if exercises.is_dir():
+        hide.append(str(exercises))  # the MyST sources hold the solutions
+    settings = Settings(limits, cfg, hide, preload)
+    names = students if students is not None else submissions(course_dir, assignment)
+    writer = GradebookWriter(url, course_dir, assignment, cfg)
+    ignore = list(writer.coursedir.ignore)
+    extra_notes: dict[str, list[str]] = {}
+
+    def jobs() -> Iterator[Job]:
+        for s in names:
+            sub = course_dir / "submitted" / s / assignment
+            nbs = {n: _read(sub / f"{n}.ipynb") for n in template.notebooks}
+            files, notes = scratch_files(course_dir, assignment, s, ignore, limits.file_size)
+            extra_notes[s] = notes
+            yield Job(s, assignment, nbs, files, template, settings)
+
+    if pool is None:
+        from .dask_backend import run_dask
+
+        results = run_dask(jobs(), scheduler or "")
+    else:
+        results = pool.run(jobs())
+    outcomes: list[Outcome] = []
+    try:
+        for result in results:
+            outcome = writer.record(result)
+            outcome.notes = extra_notes.pop(result.student, []) + outcome.notes
+            outcomes.append(outcome)
+            if progress:
+                progress(outcome)
+    finally:
+        writer.close()
+        if pool:
+            pool.close()
+    return sorted(outcomes, key=lambda o: o.student)
+
+
+def source_imports(course_dir: Path, assignment: str) -> tuple[str, ...]:
+    """Modules the assignment's source notebooks import (read as JSON: no nbformat needed)."""
+    import json
+
+    from .zygote import imports_of
+
+    sources = []
+    for path in (course_dir / "source" / assignment).glob("*.ipynb"):
+        try:
+            nb = json.loads(path.read_text(encoding="utf-8"))
+            sources += ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                        for c in nb.get("cells", []) if c.get("cell_type") == "code"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return imports_of(sources)
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None

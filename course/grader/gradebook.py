@@ -1,0 +1,184 @@
+"""The single writer: records results in nbgrader's gradebook exactly as stock autograde does.
+
+Rows are written through nbgrader's Gradebook API (sqlite or PostgreSQL URLs alike):
+student, submission with its timestamp, each grade's auto_score and needs_manual_grade
+(SaveAutoGrades), each answer's auto_comment, late penalties (AssignLatePenalties), and
+the autograded directory on disk. So formgrader, `nbgrader generate_feedback` and
+`nbgrader export` keep working. What rta adds: a notebook that could not be graded or
+that tried to cheat scores zero, needs manual grading and is flagged.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .jobs import JobResult
+
+
+@dataclass
+class Outcome:
+    student: str
+    score: float | None
+    max_score: float
+    manual_pending: float = 0.0  # points awaiting an instructor (written answers, reviews)
+    reasons: list[str] = field(default_factory=list)  # nothing could be graded, because...
+    problems: list[str] = field(default_factory=list)  # graded, but: timeouts, kills, limits
+    flags: list[str] = field(default_factory=list)  # cheating patterns: no points, review
+    notes: list[str] = field(default_factory=list)  # repairs made to the submission
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return self.score is None
+
+    @property
+    def status(self) -> str:
+        if self.failed:
+            return "failed: " + "; ".join(self.reasons)
+        if self.flags:
+            return "flagged for review (no points awarded): " + "; ".join(self.flags[:3])
+        parts = ["graded"]
+        if self.manual_pending:
+            parts.append(f"{self.manual_pending:g} points to grade by hand")
+        parts.extend(self.problems)
+        return "; ".join(parts)
+
+
+class GradebookWriter:
+    def __init__(self, db_url: str, course_dir: Path, assignment: str, config: Any) -> None:
+        from nbgrader.api import Gradebook
+        from nbgrader.coursedir import CourseDirectory
+
+        self.course_dir = course_dir
+        self.assignment = assignment
+        self.config = config
+        self.coursedir = CourseDirectory(config=config)
+        self.coursedir.root = str(course_dir)
+        self.gb = Gradebook(db_url, self.coursedir.course_id)
+        self.permissions = 0o664 if self.coursedir.groupshared else 0o444
+
+    def close(self) -> None:
+        self.gb.close()
+
+    def submitted_dir(self, student: str) -> Path:
+        return self.course_dir / "submitted" / student / self.assignment
+
+    def record(self, result: JobResult) -> Outcome:
+        gb = self.gb
+        try:
+            return self._record(result)
+        except Exception:
+            gb.db.rollback()
+            raise
+
+    def _record(self, result: JobResult) -> Outcome:
+        gb, a, s = self.gb, self.assignment, result.student
+        gb.update_or_create_student(s)
+        ts = self.coursedir.get_existing_timestamp(str(self.submitted_dir(s)))
+        sub = (gb.update_or_create_submission(a, s, timestamp=ts) if ts
+               else gb.update_or_create_submission(a, s))
+        dest = self.course_dir / "autograded" / s / a
+        self._copy_files(s, dest)
+        outcome = Outcome(s, None, 0.0, seconds=result.seconds)
+        if result.error:
+            outcome.reasons.append(result.error)
+        graded_any = False
+        for nbr in result.notebooks:
+            snb = gb.find_submission_notebook(nbr.name, a, s)
+            outcome.notes.extend(nbr.notes)
+            outcome.flags.extend(nbr.flags)
+            outcome.problems.extend(nbr.problems + [f"sandbox: {x}" for x in nbr.sandbox])
+            if nbr.notebook is None:
+                outcome.reasons.append(nbr.reason or "not graded")
+                not_submitted = (nbr.reason or "").endswith("was not submitted")
+                for grade in snb.grades:  # stock gives a missing notebook zero; rta also a broken one
+                    grade.auto_score = 0
+                    grade.needs_manual_grade = not not_submitted
+                snb.flagged = not not_submitted
+                continue
+            graded_any = True
+            for grade in snb.grades:
+                if grade.name in nbr.grades:
+                    grade.auto_score = nbr.grades[grade.name]
+                    grade.needs_manual_grade = bool(
+                        grade.manual_score is not None or grade.auto_score is None or nbr.flags)
+            for comment in snb.comments:
+                if comment.name in nbr.comments:
+                    comment.auto_comment = nbr.comments[comment.name]
+            snb.flagged = bool(nbr.flags)
+            gb.db.commit()
+            self._late_penalty(sub, snb, s)
+            path = dest / f"{nbr.name}.ipynb"
+            path.write_text(nbr.notebook, encoding="utf-8")
+        gb.db.commit()
+        self._set_permissions(dest)
+        if graded_any and not result.error:
+            sub = gb.find_submission(a, s)
+            outcome.score = float(sub.score)
+            outcome.reasons = [r for r in outcome.reasons if r]
+        outcome.max_score = float(sub.max_score)
+        outcome.manual_pending = sum(float(g.max_score) for nb in sub.notebooks for g in nb.grades
+                                     if g.needs_manual_grade)
+        return outcome
+
+    def _late_penalty(self, sub: Any, snb: Any, student: str) -> None:
+        """AssignLatePenalties.preprocess, on this writer's open gradebook."""
+        from nbgrader.preprocessors import AssignLatePenalties
+
+        snb.late_submission_penalty = None
+        if sub.total_seconds_late > 0:
+            pp = AssignLatePenalties(config=self.config)
+            pp.init_plugin()
+            penalty = pp.plugin_inst.late_submission_penalty(student, snb.score, sub.total_seconds_late)
+            if penalty is not None:
+                snb.late_submission_penalty = pp._check_late_penalty(snb, penalty)
+        self.gb.db.commit()
+
+    def _copy_files(self, student: str, dest: Path) -> None:
+        """Stock autograde's file handling: fresh directory, the student's extra files, then the
+        source's files on top (data can not be tampered with)."""
+        from nbgrader.utils import find_all_files
+
+        if dest.exists():
+            shutil.rmtree(dest)
+        dest.mkdir(parents=True)
+        for root in (self.submitted_dir(student), self.course_dir / "source" / self.assignment):
+            if not root.is_dir():
+                continue
+            for f in find_all_files(str(root), list(self.coursedir.ignore) + ["*.ipynb"]):
+                target = dest / os.path.relpath(f, root)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.exists():
+                    target.unlink()
+                shutil.copy(f, target)
+
+    def _set_permissions(self, dest: Path) -> None:
+        for d, _, files in os.walk(dest):
+            for f in files:
+                os.chmod(os.path.join(d, f), self.permissions)
+
+
+def scratch_files(course_dir: Path, assignment: str, student: str, ignore: list[str],
+                  max_bytes: int) -> tuple[dict[str, bytes], list[str]]:
+    """The files a submission runs next to: its own extra files, then the source's on top."""
+    from nbgrader.utils import find_all_files
+
+    files: dict[str, bytes] = {}
+    notes: list[str] = []
+    for origin, root in (("student", course_dir / "submitted" / student / assignment),
+                         ("source", course_dir / "source" / assignment)):
+        if not root.is_dir():
+            continue
+        for f in find_all_files(str(root), [*ignore, "*.ipynb"]):
+            rel = os.path.relpath(f, root)
+            size = os.path.getsize(f)
+            if origin == "student" and size > max_bytes:
+                notes.append(f"file {rel} ({size / 1024 ** 2:.0f} MB) is too large to grade with; left out")
+                continue
+            with open(f, "rb") as fh:
+                files[rel] = fh.read()
+    return files, notes

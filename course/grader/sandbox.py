@@ -1,0 +1,184 @@
+"""Confine the forked child that runs one submission (Linux).
+
+Applied in order, each step recorded so the grading report says what actually held:
+  1. a new session (so a timeout kills every process the submission started);
+  2. new mount, network and IPC namespaces: no network interface but a down loopback; the
+     course directory, exercise sources and other scratch directories hidden under empty
+     tmpfs mounts; a private /tmp; the scratch directory bound back in;
+  3. resource limits: CPU seconds, address space, processes, file size, open files, no core;
+  4. a scrubbed environment and the scratch directory as working directory;
+  5. an unprivileged uid/gid of its own (no supplementary groups, no new privileges).
+Steps that the host does not permit (not root, no user namespaces) are skipped and named.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import resource
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWIPC = 0x00020000, 0x40000000, 0x08000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 32, 4096, 16384, 1 << 18
+PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
+GiB = 1024 ** 3
+
+
+@dataclass(frozen=True)
+class Limits:
+    timeout: float = 60.0  # wall-clock seconds per cell (nbgrader's Execute.timeout)
+    cpu_seconds: int = 300  # CPU time for the whole notebook
+    memory: int = 2 * GiB  # address space the submission may add to the pre-warmed process
+    processes: int = 64  # processes and threads of the sandbox uid
+    file_size: int = 64 * 1024 ** 2  # largest file the submission may write
+    tmp_size: int = 256 * 1024 ** 2  # private /tmp and the scratch directory's tmpfs
+    open_files: int = 256
+    output_chars: int = 10_000_000  # captured text per notebook
+
+
+@dataclass
+class Confinement:
+    applied: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+_libc = None
+
+
+def _c():
+    global _libc
+    if _libc is None:
+        _libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    return _libc
+
+
+def _check(ret: int, what: str) -> None:
+    if ret != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"{what}: {os.strerror(err)}")
+
+
+def _mount(src: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
+    _check(_c().mount(src.encode() if src else None, target.encode(),
+                      fstype.encode() if fstype else None, flags,
+                      data.encode() if data else None), f"mount {target}")
+
+
+def _vm_size() -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _under(path: str, parent: str) -> bool:
+    return path == parent or path.startswith(parent.rstrip("/") + "/")
+
+
+def python_dirs() -> list[str]:
+    """Where the interpreter and its libraries live (kept visible, read-only)."""
+    import site
+    import sys
+
+    dirs = {os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, sys.exec_prefix)}
+    dirs.update(os.path.realpath(p) for p in site.getsitepackages() if os.path.isdir(p))
+    # drop entries inside another entry: one bind mount covers them
+    return sorted(d for d in dirs if not any(d != o and _under(d, o) for o in dirs))
+
+
+def confine(scratch: Path, hide: list[str], limits: Limits, uid: int) -> Confinement:
+    """Confine the calling (freshly forked, single-threaded) process. Never raises."""
+    c = Confinement()
+    os.setsid()
+    try:
+        _check(_c().unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC), "unshare")
+        _mount(None, "/", None, MS_REC | MS_PRIVATE)
+        c.applied.append("no network (empty network namespace)")
+        hidden = [p for p in [*hide, "/tmp", "/var/tmp", "/dev/shm", "/root", "/home"] if os.path.isdir(p)]
+        # the Python installation may live under a hidden path (e.g. ~/.pyenv): bound back read-only
+        keep = {str(scratch): False}
+        keep.update({p: True for p in python_dirs() if any(_under(p, h) for h in hidden)
+                     and not any(_under(p, h) or _under(h, p) for h in hide)})
+        fds = {p: os.open(p, os.O_RDONLY | os.O_DIRECTORY) for p in keep}
+        for path in hidden:
+            mode = "1777" if path in ("/tmp", "/var/tmp", "/dev/shm") else "755"
+            _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={limits.tmp_size},mode={mode}")
+        for path, readonly in keep.items():
+            os.makedirs(path, exist_ok=True)
+            _mount(f"/proc/self/fd/{fds[path]}", path, None, MS_BIND | MS_REC)
+            if readonly:
+                _mount(None, path, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC)
+            os.close(fds[path])
+        c.applied.append("hidden: " + ", ".join(hidden))
+    except OSError as exc:
+        c.skipped.append(f"namespaces ({exc.strerror or exc}): network and file system not isolated")
+    _rlimits(limits, c)
+    os.chdir(scratch)
+    os.environ.clear()
+    os.environ.update({"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(scratch),
+                       "TMPDIR": "/tmp", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+                       "NBGRADER_EXECUTION": "autograde",
+                       "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+                       "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})
+    c.applied.append("scrubbed environment, working directory = scratch")
+    if os.geteuid() == 0:
+        try:
+            os.setgroups([])
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+            c.applied.append(f"unprivileged uid {uid}")
+        except OSError as exc:
+            c.skipped.append(f"dropping privileges ({exc.strerror})")
+    else:
+        c.skipped.append("dropping privileges (grader is not root): runs as the grader's user")
+    _c().prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    _c().prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)
+    return c
+
+
+def _rlimits(limits: Limits, c: Confinement) -> None:
+    wanted = {
+        "CPU": (resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5)),
+        "memory": (resource.RLIMIT_AS, (_vm_size() + limits.memory,) * 2),
+        "processes": (resource.RLIMIT_NPROC, (limits.processes,) * 2),
+        "file size": (resource.RLIMIT_FSIZE, (limits.file_size,) * 2),
+        "open files": (resource.RLIMIT_NOFILE, (limits.open_files,) * 2),
+        "core dumps": (resource.RLIMIT_CORE, (0, 0)),
+    }
+    for name, (res, value) in wanted.items():
+        try:
+            resource.setrlimit(res, value)
+        except (ValueError, OSError) as exc:
+            c.skipped.append(f"limit {name} ({exc})")
+    c.applied.append(f"limits: CPU {limits.cpu_seconds} s, memory {limits.memory / GiB:g} GiB, "
+                     f"{limits.processes} processes, files {limits.file_size // 1024 ** 2} MiB")
+
+
+def kill_uid(uid: int) -> None:
+    """Kill every process left running as `uid` (fork bombs, daemons); fork so we keep root."""
+    if os.geteuid() != 0:
+        return
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setresuid(uid, uid, uid)
+            for _ in range(3):
+                os.kill(-1, 9)
+        except OSError:
+            pass
+        os._exit(0)
+    os.waitpid(pid, 0)
+
+
+def parse_size(text: str) -> int:
+    """'2GiB', '512MiB', '1.5G', '1000000' -> bytes."""
+    import re
+
+    m = re.fullmatch(r"\s*([\d.]+)\s*([KMGT]?)(i?B?)\s*", text, flags=re.IGNORECASE)
+    if not m:
+        raise ValueError(f"cannot read the size {text!r}; write e.g. 2GiB or 512MiB")
+    unit = {"": 1, "K": 1024, "M": 1024 ** 2, "G": 1024 ** 3, "T": 1024 ** 4}[m.group(2).upper()]
+    return int(float(m.group(1)) * unit)

@@ -1,0 +1,235 @@
+"""An IPython shell that records each cell's outputs as ipykernel + nbclient would store them.
+
+Stock nbgrader runs every submission in a fresh ipykernel and nbclient turns the kernel's
+iopub messages into nbformat outputs. Here the same IPython machinery runs in-process (in a
+forked child) and this module reproduces that translation: stream buffers flushed stdout
+first then stderr before any display or error (ipykernel's OutStream), `execute_result` from
+the display hook, `display_data` / `update_display_data` / `clear_output` from the display
+publisher (nbclient's display-id bookkeeping), and `error` from `_showtraceback`.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from typing import Any
+
+from ipykernel.compiler import XCachingCompiler
+from ipykernel.jsonutil import encode_images, json_clean
+from IPython.core.displayhook import DisplayHook
+from IPython.core.displaypub import DisplayPublisher
+from IPython.core.interactiveshell import InteractiveShell
+from traitlets import Type
+
+TRUNCATED = "\n... output truncated by rta (output limit reached) ...\n"
+
+
+class Recorder:
+    """Outputs of the cell being executed, plus display ids seen across the notebook."""
+
+    def __init__(self, max_chars: int = 10_000_000) -> None:
+        self.cells: dict[int, list[dict[str, Any]]] = {}
+        self.current = -1
+        self.buffers: dict[str, list[str]] = {"stdout": [], "stderr": []}
+        self.dropped: dict[str, bool] = {"stdout": False, "stderr": False}
+        self.clear_pending = False
+        self.display_ids: dict[str, list[tuple[int, int]]] = {}
+        self.budget = max_chars
+        self.truncated = False
+
+    @property
+    def outputs(self) -> list[dict[str, Any]]:
+        return self.cells.setdefault(self.current, [])
+
+    def start(self, cell_index: int) -> None:
+        self.current = cell_index
+        self.cells[cell_index] = []
+        self.clear_pending = False
+
+    def write(self, name: str, text: str) -> None:
+        if len(text) > self.budget:
+            # never drop a stream entirely: stderr output alone decides a test cell's score
+            self.buffers[name].append(text[: max(self.budget, 0)])
+            self.budget = 0
+            self.dropped[name] = self.truncated = True
+            return
+        self.budget -= len(text)
+        self.buffers[name].append(text)
+
+    def flush(self, name: str | None = None) -> None:
+        for n in (name,) if name else ("stdout", "stderr"):
+            if self.buffers[n] or self.dropped[n]:
+                text = "".join(self.buffers[n]) + (TRUNCATED if self.dropped[n] else "")
+                self.buffers[n], self.dropped[n] = [], False
+                self.add({"output_type": "stream", "name": n, "text": text})
+
+    def add(self, out: dict[str, Any], display_id: str | None = None) -> None:
+        if self.clear_pending:
+            self.clear_now()
+        if out["output_type"] != "stream" and self.budget <= 0:
+            out = _shrunk(out)
+        if display_id:
+            self.display_ids.setdefault(display_id, []).append((self.current, len(self.outputs)))
+        self.outputs.append(out)
+
+    def update_display(self, display_id: str, data: dict, metadata: dict) -> None:
+        for cell, idx in self.display_ids.get(display_id, []):
+            outs = self.cells.get(cell, [])
+            if idx < len(outs) and outs[idx]["output_type"] in ("display_data", "execute_result"):
+                outs[idx]["data"], outs[idx]["metadata"] = data, metadata
+
+    def clear(self, wait: bool) -> None:
+        if wait:
+            self.clear_pending = True
+        else:
+            self.clear_now()
+
+    def clear_now(self) -> None:
+        self.cells[self.current] = []
+        self.clear_pending = False
+        for refs in self.display_ids.values():
+            refs[:] = [r for r in refs if r[0] != self.current]
+
+
+def _shrunk(out: dict[str, Any]) -> dict[str, Any]:
+    if "data" in out:
+        text = out["data"].get("text/plain", "")
+        out = {**out, "data": {"text/plain": text[:10_000]}}
+    return out
+
+
+class CaptureStream(io.TextIOBase):
+    """sys.stdout / sys.stderr: text is buffered until a flush, as in ipykernel's OutStream."""
+
+    def __init__(self, name: str, recorder: Recorder) -> None:
+        super().__init__()
+        self.name_ = name
+        self.recorder = recorder
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return f"<{self.name_}>"
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return "UTF-8"
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, s: str) -> int:  # type: ignore[override]
+        if not isinstance(s, str):
+            raise TypeError(f"write() argument must be str, not {type(s).__name__}")
+        self.recorder.write(self.name_, s)
+        return len(s)
+
+    def flush(self) -> None:
+        self.recorder.flush(self.name_)
+
+
+class RecordingDisplayHook(DisplayHook):
+    """execute_result outputs, built as ipykernel's ZMQShellDisplayHook builds them."""
+
+    recorder: Recorder | None = None
+    pending: dict[str, Any] | None = None
+
+    def start_displayhook(self) -> None:
+        self.pending = {"data": {}, "metadata": {}}
+
+    def write_output_prompt(self) -> None:
+        if self.pending is not None:
+            self.pending["execution_count"] = self.prompt_count
+
+    def write_format_data(self, format_dict, md_dict=None) -> None:  # type: ignore[override]
+        if self.pending is not None:
+            self.pending["data"] = json_clean(encode_images(format_dict))
+            self.pending["metadata"] = md_dict
+
+    def finish_displayhook(self) -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        if self.pending and self.pending["data"] and self.recorder is not None:
+            self.recorder.add({"output_type": "execute_result",
+                               "execution_count": self.pending.get("execution_count"),
+                               "data": self.pending["data"],
+                               "metadata": self.pending["metadata"] or {}})
+        self.pending = None
+
+
+class RecordingDisplayPublisher(DisplayPublisher):
+    """display_data / update_display_data / clear_output, as nbclient stores them."""
+
+    recorder: Recorder | None = None
+
+    def publish(self, data, metadata=None, source=None, *, transient=None, update=False,  # type: ignore[override]
+                **kwargs) -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        self._validate_data(data, metadata)
+        if self.recorder is None:
+            return
+        content = json_clean({"data": encode_images(data), "metadata": metadata or {}})
+        display_id = (transient or {}).get("display_id")
+        if update:
+            if display_id:
+                self.recorder.update_display(display_id, content["data"], content["metadata"])
+            return
+        if display_id:
+            self.recorder.update_display(display_id, content["data"], content["metadata"])
+        self.recorder.add({"output_type": "display_data", **content}, display_id)
+
+    def clear_output(self, wait: bool = False) -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        if self.recorder is not None:
+            self.recorder.clear(wait)
+
+
+class GradingShell(InteractiveShell):
+    """InteractiveShell wired to a Recorder; tracebacks become nbformat `error` outputs."""
+
+    displayhook_class = Type(RecordingDisplayHook)
+    display_pub_class = Type(RecordingDisplayPublisher)
+    compiler_class = Type(XCachingCompiler)
+    recorder: Recorder | None = None
+
+    def attach(self, recorder: Recorder) -> None:
+        self.recorder = recorder
+        self.displayhook.recorder = recorder  # type: ignore[attr-defined]
+        self.display_pub.recorder = recorder  # type: ignore[attr-defined]
+
+    def init_environment(self) -> None:
+        import os
+
+        # ipykernel's ZMQInteractiveShell.init_environment, so tools print the same way
+        os.environ.update({"TERM": "xterm-color", "CLICOLOR": "1", "FORCE_COLOR": "1",
+                           "CLICOLOR_FORCE": "1", "PAGER": "cat", "GIT_PAGER": "cat"})
+
+    def _showtraceback(self, etype, evalue, stb) -> None:  # type: ignore[override]
+        sys.stdout.flush()
+        sys.stderr.flush()
+        if self.recorder is not None:
+            self.recorder.add(json_clean({"output_type": "error", "ename": str(etype.__name__),
+                                          "evalue": str(evalue), "traceback": stb}))
+        self._last_traceback = stb
+
+    def ask_exit(self) -> None:
+        self.exit_now = True
+
+
+def language_info() -> dict[str, Any]:
+    """What ipykernel reports in kernel_info (nbclient copies it into the notebook metadata)."""
+    return {"codemirror_mode": {"name": "ipython", "version": 3}, "file_extension": ".py",
+            "mimetype": "text/x-python", "name": "python", "nbconvert_exporter": "python",
+            "pygments_lexer": "ipython3", "version": sys.version.split()[0]}
+
+
+def make_shell() -> GradingShell:
+    from traitlets.config import Config
+
+    cfg = Config()
+    cfg.HistoryManager.enabled = False  # no sqlite and no saving thread: the shell is forked
+    return GradingShell.instance(config=cfg)
