@@ -259,5 +259,59 @@ def prove(
         raise typer.Exit(1)
 
 
+@app.command("export")
+def export_cmd(
+    modules: Annotated[str, typer.Option(help="Modules to export, e.g. 2,6 or m06_mse")],
+    out: Annotated[Path, typer.Option(help="New (or empty) folder to write the kit into")],
+    hub_url: Annotated[str, typer.Option(help="Your JupyterHub, for nbgitpuller links")] =
+        "https://hub.example.edu",
+    repo_url: Annotated[str, typer.Option(help="Repository students pull assignments from")] =
+        "https://github.com/your-org/rta-course-release",
+    book_url: Annotated[str, typer.Option(help="Where the course book is published")] =
+        "https://rta-mooc.github.io/rta-mooc",
+) -> None:
+    """Export modules as a ready-to-run course: nbgrader course dir, mini book, data, LMS."""
+    from .export import ExportError, export
+
+    layout = Layout.here()
+    try:
+        exp = export(layout, modules, out.resolve(), hub_url=hub_url, repo_url=repo_url,
+                     book_url=book_url, log=lambda line: console.print(line))
+    except (ExportError, ValueError) as exc:
+        console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(1) from None
+    except ExerciseError as exc:
+        _fail(exc)
+    console.print(f"[green]exported[/green] modules {', '.join(exp.modules)}, assignments "
+                  f"{', '.join(exp.exercises) or '-'}, datasets {', '.join(exp.datasets) or '-'}")
+
+
+@app.command()
+def grades(
+    fmt: Annotated[str, typer.Option("--format", help="canvas or moodle")] = "canvas",
+    course_dir: Annotated[Path | None, typer.Option(help="nbgrader course directory")] = None,
+    db: Annotated[str | None, typer.Option(help="nbgrader database URL (default: sqlite in "
+                                           "the course directory)")] = None,
+    out: Annotated[Path | None, typer.Option(help="CSV to write")] = None,
+) -> None:
+    """Write all grades in Canvas's or Moodle's gradebook CSV import format."""
+    from .lms import write_canvas_csv, write_moodle_csv
+
+    writers = {"canvas": write_canvas_csv, "moodle": write_moodle_csv}
+    if fmt not in writers:
+        console.print(f"[red]error[/red] unknown format '{fmt}'; choose canvas or moodle")
+        raise typer.Exit(1)
+    layout = Layout.here()
+    course_dir = (course_dir or layout.grading).resolve()
+    db_url = db or f"sqlite:///{course_dir / 'gradebook.db'}"
+    if db is None and not (course_dir / "gradebook.db").exists():
+        console.print(f"[red]error[/red] no gradebook at {course_dir / 'gradebook.db'}; "
+                      "run `rta autograde` first or pass --db")
+        raise typer.Exit(1)
+    target = out or course_dir / f"grades_{fmt}.csv"
+    writers[fmt](db_url, target)
+    console.print(f"[green]grades written[/green]: {target}")
+
+
 def main() -> None:  # pragma: no cover
     app()

@@ -70,8 +70,8 @@ def minibook_toc(layout: Layout, modules: list[str], root: str | None = None) ->
     if root is None:
         first, rest = entries[0], entries[1:]
         chapters = [*first.get("sections", []), *rest]
-        return {"format": "jb-book", "root": first["file"],
-                "parts": [{"caption": "Module", "chapters": chapters}, reference]}
+        parts = [{"caption": "Module", "chapters": chapters}] if chapters else []
+        return {"format": "jb-book", "root": first["file"], "parts": [*parts, reference]}
     return {"format": "jb-book", "root": root,
             "parts": [{"caption": "Modules", "chapters": entries}, reference]}
 
