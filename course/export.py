@@ -28,7 +28,7 @@ import nbformat
 import yaml
 
 from .exercise import read_exercise
-from .minibook import check_modules, minibook_toc, module_ids, module_pages
+from .minibook import check_modules, module_ids, module_pages
 from .paths import Layout
 from .release import ensure_course_dir, nbgrader, write_source
 
@@ -134,53 +134,64 @@ def export_datasets(layout: Layout, names: list[str], out: Path) -> None:
                                            encoding="utf-8")
 
 
+_MD_LINK = re.compile(r"\]\((?!https?:)([^)#\s]+?)\.md(#[^)]*)?\)")
+
+
+def execute_page(path: Path, timeout: int = 300) -> nbformat.NotebookNode:
+    """Run a MyST page as a notebook in its own folder, as the book build does."""
+    import jupytext
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = jupytext.read(path, fmt="md:myst")
+    try:
+        NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+    except CellExecutionError as exc:
+        raise ExportError(f"{path}: a cell failed while executing the page; run "
+                          f"`rta preview {path.parent.name}` to see it\n{str(exc)[:2000]}") from exc
+    return nb
+
+
 def export_book(layout: Layout, modules: list[str], out: Path, log: Log) -> None:
-    """Build the chosen modules once (executing them), then ship the executed notebooks as a
-    book that needs no execution and no course package."""
-    from .book import BOOK_COURSE_DIR, run_jupyter_book, student_pages
+    """Ship the chosen modules' pages as executed notebooks (with their glue data), so the mini
+    book builds with stock Jupyter Book, no execution and no course package."""
+    from .book import student_pages
     from .release import release
 
-    scratch = layout.build / "export-scratch" / "_".join(modules)
-    if scratch.exists():
-        shutil.rmtree(scratch)
-    scratch.mkdir(parents=True)
-    (scratch / "modules").symlink_to(layout.modules)
-    shutil.copy2(layout.root / "_config.yml", scratch / "_config.yml")
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Layout(Path(tmp))
+        exercises = [m for m in modules if (layout.exercises / f"{m}.md").exists()]
+        released = release(layout, exercises, course_dir=Path(tmp) / "course")
+        student_pages(scratch, released)
+        book = out / "book"
+        for module in modules:
+            for page in module_pages(layout, module):
+                if page.startswith("_generated/"):
+                    dest = book / "exercises" / Path(page).name
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(scratch.root / f"{page}.ipynb", dest.with_suffix(".ipynb"))
+                    shutil.copy2(scratch.root / f"{page}.zip", dest.with_suffix(".zip"))
+                    continue
+                log(f"executing {page}")
+                nb = execute_page(layout.root / f"{page}.md")
+                nb.metadata["mystnb"] = {"execution_mode": "off"}
+                for cell in nb.cells:  # pages ship as .ipynb: point links at them
+                    if cell.cell_type == "markdown":
+                        cell.source = _MD_LINK.sub(r"](\1.ipynb\2)", cell.source)
+                dest = book / f"{page}.ipynb"
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                nbformat.write(nb, dest)
+    # Modules cite each other's entries: ship every bibliography file, list only what is cited.
+    bibs = []
+    for bib in sorted(layout.modules.glob("**/references.bib")):
+        name = "references.bib" if bib.parent == layout.modules else f"{bib.parent.name}.bib"
+        (book / "bib").mkdir(exist_ok=True)
+        shutil.copy2(bib, book / "bib" / name)
+        bibs.append(f"bib/{name}")
     root_md = "export_index"
-    toc = minibook_toc(layout, modules)
-    (scratch / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
-    scratch_layout = Layout(scratch)
-    exercises = [m for m in modules if (layout.exercises / f"{m}.md").exists()]
-    released = release(layout, exercises, course_dir=scratch / "_build" / BOOK_COURSE_DIR)
-    student_pages(scratch_layout, released)
-    lines: list[str] = []
-    status = run_jupyter_book(scratch_layout, lines.append)
-    if status != 0:
-        warnings = "\n".join(ln for ln in lines if "WARNING" in ln and "IPKernelApp" not in ln)
-        raise ExportError(f"building the modules failed (exit {status}); run `rta preview` on "
-                          f"each:\n{warnings[-3000:]}")
-
-    book = out / "book"
-    executed = scratch / "_build" / "jupyter_execute"
-    for module in modules:
-        for page in module_pages(layout, module):
-            if page.startswith("_generated/"):
-                src = scratch / f"{page}.ipynb"
-                dest = book / "exercises" / Path(page).name
-            else:
-                src = executed / f"{page}.ipynb"
-                dest = book / page
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            nb = nbformat.read(src, as_version=4)
-            nb.metadata["mystnb"] = {"execution_mode": "off"}
-            nbformat.write(nb, dest.with_suffix(".ipynb"))
-            if page.startswith("_generated/"):
-                shutil.copy2(scratch / f"{page}.zip", dest.with_suffix(".zip"))
-        bib = layout.modules / module / "references.bib"
-        shutil.copy2(bib, book / "modules" / module / "references.bib")
-    shutil.copy2(layout.modules / "references.bib", book / "references.bib")
     shutil.copytree(layout.modules / "_static", book / "_static")
-    (book / "bibliography.md").write_text("# Bibliography\n\n```{bibliography}\n:all:\n```\n",
+    (book / "bibliography.md").write_text("# Bibliography\n\n```{bibliography}\n```\n",
                                           encoding="utf-8")
     titles = []
     chapters = []
@@ -207,8 +218,7 @@ def export_book(layout: Layout, modules: list[str], out: Path, log: Log) -> None
         "author": "From Research to Action MOOC (ILO, with IOM; funded by the US Department of Labor)",
         "only_build_toc_files": True,
         "execute": {"execute_notebooks": "off"},
-        "bibtex_bibfiles": ["references.bib",
-                            *[f"modules/{m}/references.bib" for m in modules]],
+        "bibtex_bibfiles": bibs,
         "parse": {"myst_enable_extensions": ["colon_fence", "dollarmath", "amsmath", "deflist",
                                              "substitution", "attrs_inline"]},
         "sphinx": {"config": {"html_static_path": ["_static"], "html_css_files": ["quiz.css"],
@@ -216,7 +226,6 @@ def export_book(layout: Layout, modules: list[str], out: Path, log: Log) -> None
                               "suppress_warnings": ["mystnb.unknown_mime_type"]}},
     }
     (book / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    shutil.rmtree(scratch)
 
 
 def _read(layout: Layout, module: str) -> str:
@@ -378,7 +387,7 @@ def export(layout: Layout, spec: str, out: Path, *, hub_url: str = "https://hub.
     out.mkdir(parents=True, exist_ok=True)
     try:
         log(f"export: building {', '.join(modules)} (executing their pages once)")
-        export_book(layout, modules, out, log=lambda line: None)
+        export_book(layout, modules, out, log=log)
         log("export: nbgrader course directory and solutions (stock nbgrader)")
         export_course_dir(layout, exp.exercises, out)
         export_datasets(layout, exp.datasets, out)
