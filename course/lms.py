@@ -191,6 +191,8 @@ def check_cartridge(path: Path) -> list[str]:
                     problems.append(f"resource {rid}: file {href} is missing from the package")
                 if href.startswith("/") or ".." in href.split("/"):
                     problems.append(f"resource {rid}: file path {href} must be relative and inside")
+            if not hrefs or hrefs[0] not in names:
+                continue
             if rtype == "imswl_xmlv1p3":
                 wl = ET.fromstring(zf.read(hrefs[0]))
                 url = wl.find(f"{{{WL_NS}}}url")
