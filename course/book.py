@@ -70,6 +70,8 @@ def run_jupyter_book(layout: Layout, log: Callable[[str], None], extra: list[str
                             stderr=subprocess.STDOUT, text=True, bufsize=1)
     assert proc.stdout is not None
     for line in proc.stdout:
+        if "Kernel is running over TCP without encryption" in line:
+            continue  # ipykernel's notice on every kernel start: noise, not a problem
         log(line.rstrip("\n"))
     return proc.wait()
 
