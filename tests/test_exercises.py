@@ -26,22 +26,16 @@ from .conftest import ROOT
 EXERCISES = [p.stem for p in Layout(ROOT).exercise_sources()]
 
 
-@pytest.fixture(scope="module")
-def proofs(tmp_path_factory, layout):
-    cache = {}
-
-    def get(name: str):
-        if name not in cache:
-            cache[name] = prove(layout, name, tmp_path_factory.mktemp(name))
-        return cache[name]
-
-    return get
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("exercise", EXERCISES)
-def test_solution_full_marks_release_zero_wrong_loses_its_points(proofs, exercise) -> None:
-    proof = proofs(exercise)
+def test_exercise_grades_right_and_leaks_nothing(layout, tmp_path, exercise) -> None:
+    """One nbgrader run per exercise serves both checks."""
+    proof = prove(layout, exercise, tmp_path)
+    check_grades(proof)
+    check_release(proof, exercise)
+
+
+def check_grades(proof) -> None:
     assert proof.auto_max >= 10, "every graded exercise is worth at least 10 autograded points"
     assert proof.auto_total("solution") == proof.auto_max
     assert proof.auto_total("blank") == 0
@@ -70,10 +64,7 @@ def test_solution_full_marks_release_zero_wrong_loses_its_points(proofs, exercis
         assert proof.scores["solution"][gid].needs_manual_grade
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("exercise", EXERCISES)
-def test_release_holds_no_solution_or_hidden_test(proofs, exercise) -> None:
-    proof = proofs(exercise)
+def check_release(proof, exercise: str) -> None:
     ex = proof.released.exercise
     text = proof.released.release.read_text()
     nb = nbformat.read(proof.released.release, as_version=4)
