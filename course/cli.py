@@ -113,9 +113,9 @@ def autograde(
     from .grader.engine import autograde as grade_all
     from .grader.report import summary, write_grades_csv
     from .grader.sandbox import Limits, parse_size
-    from .grader.zygote import skip_slow_optional_imports
+    from .grader.imports import light_imports
 
-    skip_slow_optional_imports()
+    light_imports()
     layout = Layout.here()
     course_dir = (course_dir or layout.grading).resolve()
     students = submissions(course_dir, assignment)

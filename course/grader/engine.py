@@ -28,6 +28,9 @@ def autograde(course_dir: Path, assignment: str, *, workers: int = 2, scheduler:
               db: str | None = None, limits: Limits | None = None, timeout: float | None = None,
               students: list[str] | None = None,
               progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    from .imports import light_imports
+
+    light_imports()
     course_dir = course_dir.resolve()
     preload = source_imports(course_dir, assignment)
     pool = None

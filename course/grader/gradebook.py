@@ -127,10 +127,10 @@ class GradebookWriter:
 
     def _late_penalty(self, sub: Any, snb: Any, student: str) -> None:
         """AssignLatePenalties.preprocess, on this writer's open gradebook."""
-        from nbgrader.preprocessors import AssignLatePenalties
-
         snb.late_submission_penalty = None
         if sub.total_seconds_late > 0:
+            from nbgrader.preprocessors import AssignLatePenalties  # slow import: only when late
+
             pp = AssignLatePenalties(config=self.config)
             pp.init_plugin()
             penalty = pp.plugin_inst.late_submission_penalty(student, snb.score, sub.total_seconds_late)

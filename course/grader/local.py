@@ -13,9 +13,8 @@ from .zygote import ZygoteClient
 
 class LocalPool:
     def __init__(self, workers: int, preload: tuple[str, ...] = ()) -> None:
-        self.zygotes = [ZygoteClient(preload) for _ in range(max(1, workers))]
-        for z in self.zygotes:
-            z.spawn()  # they warm up while the caller reads the gradebook and the first jobs
+        # one process warms up (while the caller reads the gradebook) and forks the others
+        self.zygotes = ZygoteClient.group(workers, preload)
 
     def run(self, jobs: Iterable[Job]) -> Iterator[JobResult]:
         todo: queue.Queue[Job | None] = queue.Queue(maxsize=len(self.zygotes) * 2)

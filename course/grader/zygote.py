@@ -24,24 +24,18 @@ import time
 from pathlib import Path
 from typing import Any
 
-# Always imported; an assignment adds the top-level modules its source notebook imports.
-WARM_MODULES = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot")
+# Imported once in the zygote: the modules the assignment's source notebook imports (a
+# student's extra imports are paid in the child, as in a fresh kernel).
 GRACE = 2.0  # seconds between the interrupt and the kill of a cell over time
 
 SHELL: Any = None
 SCRATCH_ROOT: Path | None = None
 
 
-def skip_slow_optional_imports() -> None:
-    """jsonschema imports rfc3987_syntax when installed, which builds a grammar for 2 s; it only
-    checks the "iri" string format, which notebook validation never uses (no format checker)."""
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-
-
 def warm(extra: tuple[str, ...] = ()) -> None:
     """Import what student notebooks import; create the shell before matplotlib's inline backend
     is loaded so that it registers with the shell exactly as in a fresh kernel."""
-    global SHELL, SCRATCH_ROOT
+    global SHELL
     os.environ.update({"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
                        "MPLBACKEND": "module://matplotlib_inline.backend_inline"})
     import importlib
@@ -52,43 +46,47 @@ def warm(extra: tuple[str, ...] = ()) -> None:
     SHELL = make_shell()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for mod in (*WARM_MODULES, *extra):
+        for mod in extra:
             try:
                 importlib.import_module(mod)
             except Exception:  # an optional library missing only means a slower first import
                 continue
-        try:
-            import matplotlib.pyplot as plt
+        plots = any(m.split(".")[0] in ("matplotlib", "seaborn") for m in extra)
+        if plots:
+            try:
+                import matplotlib.pyplot as plt
 
-            plt.switch_backend(os.environ["MPLBACKEND"])
-        except Exception:
-            pass
+                plt.switch_backend(os.environ["MPLBACKEND"])
+            except Exception:
+                plots = False
         import nbgrader.preprocessors  # noqa: F401  (intake and scoring)
         import nbgrader.utils  # noqa: F401
-        _warm_first_use()
-    SCRATCH_ROOT = Path(tempfile.mkdtemp(prefix="rta-zygote-", dir="/tmp" if os.path.isdir("/tmp") else None))
-    os.chmod(SCRATCH_ROOT, 0o711)
+
+        from .imports import fast_metadata_validation
+
+        fast_metadata_validation()
+        _warm_first_use(plots)
 
 
-def _warm_first_use() -> None:
+def _warm_first_use(plots: bool) -> None:
     """Pay once what the first traceback and the first figure cost (pygments, fonts, PNG):
     nothing of it is visible to a notebook (no history, no figures left, counters unchanged)."""
     import gc
 
     before = set(SHELL.user_ns)
-    for cell in ("def _rta_warm():\n    raise ValueError('warm')\n_rta_warm()",
-                 "import matplotlib.pyplot as _plt\n_f, _a = _plt.subplots()\n"
-                 "_a.plot([1, 2], [1, 2], label='x')\n_a.set_title('warm')\n_a.legend()\n"
-                 "_a.set_xlabel('x (units)')\n_f"):
+    cells = ["def _rta_warm():\n    raise ValueError('warm')\n_rta_warm()"]
+    if plots:
+        cells.append("import matplotlib.pyplot as _plt\n_f, _a = _plt.subplots()\n"
+                     "_a.plot([1, 2], [1, 2], label='x')\n_a.set_title('warm')\n_a.legend()\n"
+                     "_a.set_xlabel('x (units)')\n_f")
+    for cell in cells:
         SHELL.run_cell(cell, store_history=False, silent=True)
     for name in set(SHELL.user_ns) - before:
         del SHELL.user_ns[name]
-    try:
+    if plots:
         import matplotlib.pyplot as plt
 
         plt.close("all")
-    except Exception:
-        pass
     gc.collect()
     gc.freeze()  # forked children then never touch (copy) the zygote's objects while collecting
 
@@ -343,11 +341,27 @@ def _death(status: int | None, current: int | None, limits: Any, run: dict[str, 
 
 
 def main(argv: list[str]) -> None:
+    """argv: PRELOAD IN:OUT [IN:OUT ...] - warm up once, then fork one sibling per extra pair."""
     from multiprocessing.connection import Connection
 
-    inp, out = Connection(int(argv[1]), writable=False), Connection(int(argv[2]), readable=False)
-    skip_slow_optional_imports()
-    warm(tuple(m for m in argv[3].split(",") if m) if len(argv) > 3 else ())
+    from .imports import light_imports
+
+    light_imports()
+    pairs = [tuple(int(x) for x in a.split(":")) for a in argv[2:]]
+    warm(tuple(m for m in argv[1].split(",") if m))
+    mine = pairs[0]
+    for pair in pairs[1:]:
+        if os.fork() == 0:  # a sibling: same warm state, its own pipes, scratch and uid
+            mine = pair
+            break
+    for pair in pairs:
+        if pair != mine:
+            for fd in pair:
+                os.close(fd)
+    global SCRATCH_ROOT
+    SCRATCH_ROOT = Path(tempfile.mkdtemp(prefix="rta-zygote-", dir="/tmp" if os.path.isdir("/tmp") else None))
+    os.chmod(SCRATCH_ROOT, 0o711)
+    inp, out = Connection(mine[0], writable=False), Connection(mine[1], readable=False)
     out.send({"ready": os.getpid()})
     try:
         while True:
@@ -357,53 +371,51 @@ def main(argv: list[str]) -> None:
                 break
             out.send(grade(job))
     finally:
-        if SCRATCH_ROOT is not None:
-            shutil.rmtree(SCRATCH_ROOT, ignore_errors=True)
+        shutil.rmtree(SCRATCH_ROOT, ignore_errors=True)
 
 
 class ZygoteClient:
-    """A zygote subprocess, started on first use and restarted if it ever dies."""
+    """One zygote's pipes. `group` starts one process that warms up once and forks the
+    others; a client whose zygote dies is restarted on its own."""
 
     def __init__(self, preload: tuple[str, ...] = ()) -> None:
-        self.proc: Any = None
+        self.proc: Any = None  # the process this client may kill (None for forked siblings)
         self.inp: Any = None
         self.out: Any = None
         self.preload = preload
         self.ready = False
+        self.connected = False
 
-    def spawn(self) -> None:
-        """Start the process; it warms up in the background until the first job."""
-        import subprocess
+    @classmethod
+    def group(cls, n: int, preload: tuple[str, ...] = ()) -> list[ZygoteClient]:
         from multiprocessing.connection import Connection
 
-        to_r, to_w = os.pipe()
-        from_r, from_w = os.pipe()
-        root = str(Path(__file__).resolve().parents[2])
-        path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
-        env = {**os.environ, "PYTHONPATH": path}
-        self.proc = subprocess.Popen([sys.executable, "-m", "course.grader.zygote", str(to_r), str(from_w),
-                                      ",".join(self.preload)],
-                                     pass_fds=(to_r, from_w), stdin=subprocess.DEVNULL, env=env)
-        os.close(to_r)
-        os.close(from_w)
-        self.inp, self.out = Connection(from_r, writable=False), Connection(to_w, readable=False)
-        self.ready = False
+        clients = [cls(preload) for _ in range(max(1, n))]
+        pipes = [(os.pipe(), os.pipe()) for _ in clients]  # (to zygote, from zygote)
+        proc = _popen(preload, [(to[0], frm[1]) for to, frm in pipes])
+        for client, (to, frm) in zip(clients, pipes, strict=True):
+            os.close(to[0])
+            os.close(frm[1])
+            client.inp, client.out = Connection(frm[0], writable=False), Connection(to[1], readable=False)
+            client.connected = True
+        clients[0].proc = proc
+        return clients
 
-    def start(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            self.spawn()
-        if not self.ready:
-            hello = self.inp.recv()
-            assert "ready" in hello
-            self.ready = True
+    def spawn(self) -> None:
+        self.close()
+        (fresh,) = ZygoteClient.group(1, self.preload)
+        self.proc, self.inp, self.out, self.connected = fresh.proc, fresh.inp, fresh.out, True
 
     def run(self, job: Any) -> Any:
         from .jobs import JobResult
 
         for attempt in range(2):
-            if self.proc is None or self.proc.poll() is not None or not self.ready:
-                self.start()
             try:
+                if not self.connected:
+                    self.spawn()
+                if not self.ready:
+                    hello = self.inp.recv()
+                    self.ready = "ready" in hello
                 self.out.send(job)
                 return self.inp.recv()
             except (EOFError, OSError, pickle.PicklingError) as exc:
@@ -417,13 +429,22 @@ class ZygoteClient:
             with contextlib.suppress(Exception):
                 c.close()
         if self.proc is not None:
-            try:
+            with contextlib.suppress(Exception):
                 self.proc.kill()
                 self.proc.wait(5)
-            except Exception:
-                pass
-        self.proc = None
-        self.ready = False
+        self.proc = self.inp = self.out = None
+        self.ready = self.connected = False
+
+
+def _popen(preload: tuple[str, ...], pairs: list[tuple[int, int]]) -> Any:
+    import subprocess
+
+    root = str(Path(__file__).resolve().parents[2])
+    path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
+    fds = tuple(fd for pair in pairs for fd in pair)
+    return subprocess.Popen([sys.executable, "-m", "course.grader.zygote", ",".join(preload),
+                             *(f"{r}:{w}" for r, w in pairs)],
+                            pass_fds=fds, stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": path})
 
 
 def imports_of(sources: list[str]) -> tuple[str, ...]:
