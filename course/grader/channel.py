@@ -12,6 +12,7 @@ from typing import Any
 
 _dumps = json.dumps  # bound now: student code may later replace json.dumps
 _write = os.write
+_getpid = os.getpid
 
 
 class Sender:
@@ -19,7 +20,8 @@ class Sender:
         self.fd = fd
 
     def send(self, msg: dict[str, Any]) -> None:
-        data = (_dumps(msg, default=str, ensure_ascii=True) + "\n").encode()
+        # the sender's pid: a forked copy of the kernel (or a forged line) is told apart
+        data = (_dumps({**msg, "pid": _getpid()}, default=str, ensure_ascii=True) + "\n").encode()
         view = memoryview(data)
         while view:
             n = _write(self.fd, view)

@@ -25,6 +25,7 @@ STATIC_PATTERNS: list[tuple[str, str]] = [
     (r"\bos\s*\.\s*_exit\b|\bos\s*\.\s*kill(pg)?\b|\bos\s*\.\s*abort\b|\bsignal\s*\.\s*(raise_signal|pthread_kill)",
      "exits or kills the kernel"),
     (r"\bsys\s*\.\s*exit\b|^\s*(exit|quit)\s*\(", "exits the kernel"),
+    (r"\bos\s*\.\s*(fork|forkpty|setsid)\b|\bpty\s*\.\s*fork\b", "forks the kernel process"),
     (r"\bsys\s*\.\s*(settrace|setprofile|displayhook|modules\s*\[)", "tampers with the interpreter"),
     (r"\bsys\s*\.\s*(stdout|stderr)\s*=(?!=)", "redirects sys.stdout / sys.stderr"),
     (r"\bctypes\b|\bgc\s*\.\s*get_(objects|referrers)\b", "inspects or patches interpreter memory"),

@@ -79,7 +79,11 @@ def autograde(course_dir: Path, assignment: str, *, workers: int = 2, scheduler:
     outcomes: list[Outcome] = []
     try:
         for result in results:
-            outcome = writer.record(result)
+            try:
+                outcome = writer.record(result)
+            except Exception as exc:  # a write that fails must not stop the batch or lose the student
+                outcome = Outcome(result.student, None, 0.0, reasons=[
+                    f"could not record the result in the gradebook: {type(exc).__name__}: {exc}"])
             outcome.notes = extra_notes.pop(result.student, []) + outcome.notes
             outcomes.append(outcome)
             if progress:

@@ -117,6 +117,11 @@ def _repair_cell(cell: Any, i: int, notes: list[str]) -> NotebookNode | None:
     if not isinstance(src, str):
         notes.append(f"cell {i + 1} source is not text; emptied")
         src = ""
+    try:
+        src.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: valid JSON escapes, not writable as UTF-8
+        notes.append(f"cell {i + 1} contains invalid characters; replaced")
+        src = src.encode("utf-8", "replace").decode("utf-8")
     cell.source = src
     if not isinstance(cell.get("metadata"), dict):
         if "metadata" in cell:

@@ -103,6 +103,10 @@ def child_main(chan_fd: int, out_fd: int, err_fd: int, shell: GradingShell, job:
         os.dup2(null, 0)
         os.closerange(4, 65536)  # the grader's own pipes must be out of reach of student code
         chan = Sender(3)
+        import signal
+
+        # the zygote ignores Ctrl-C; a kernel does not (timeouts interrupt the cell)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         from .sandbox import confine
 
         conf = confine(job["scratch"], job["hide"], job["limits"], job["uid"])

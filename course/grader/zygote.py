@@ -245,6 +245,14 @@ def supervise(job: Any, plan: list[tuple[int, str, str]], scratch: Path) -> dict
     out_f.close()
     err_f.close()
     receiver = Receiver()
+    pending = {i for i, source, _ in plan if source.strip()}
+    started: set[int] = set()
+
+    def tampered(what: str) -> None:
+        why = f"tampered with the grading: {what}"
+        if why not in run["flags"]:
+            run["flags"].append(why)
+
     current: int | None = None
     deadline = float("inf")
     interrupted = False
@@ -260,11 +268,20 @@ def supervise(job: Any, plan: list[tuple[int, str, str]], scratch: Path) -> dict
                     break
                 for msg in receiver.feed(data):
                     kind = msg["t"]
-                    if kind == "start" and isinstance(msg.get("i"), int):
+                    if msg.get("pid") != pid:
+                        tampered("a forked process or a forged message on the grading channel")
+                        continue
+                    if kind == "start":
+                        if msg.get("i") not in pending or msg["i"] in started or current is not None:
+                            tampered("cell order on the grading channel")
+                            continue
                         current, interrupted = msg["i"], False
+                        started.add(current)
                         deadline = time.monotonic() + limits.timeout
-                    elif kind == "cell" and isinstance(msg.get("i"), int) and isinstance(
-                            msg.get("outputs"), list):
+                    elif kind == "cell":
+                        if msg.get("i") != current or not isinstance(msg.get("outputs"), list):
+                            tampered("cell results on the grading channel")
+                            continue
                         run["cells"][msg["i"]] = msg
                         current, deadline = None, float("inf")
                     elif kind == "flag":
@@ -277,6 +294,9 @@ def supervise(job: Any, plan: list[tuple[int, str, str]], scratch: Path) -> dict
                         run["problems"].append(f"grading kernel crashed: {str(msg.get('why'))[:200]}")
                     elif kind == "done":
                         done = True
+                        if current is not None or (pending - set(run["cells"]) and not any(
+                                "exits the kernel" in f for f in run["flags"])):
+                            tampered("'done' before every cell had run")
                 if done:
                     break
                 continue
@@ -296,6 +316,7 @@ def supervise(job: Any, plan: list[tuple[int, str, str]], scratch: Path) -> dict
                 else:
                     run["stopped"] = (f"not run: the kernel was killed after cell {current + 1} "
                                       f"timed out ({limits.timeout:g} s)")
+                    run["problems"].append(f"killed: cell {current + 1} did not stop when interrupted")
                     break
     finally:
         os.close(r)
@@ -303,7 +324,7 @@ def supervise(job: Any, plan: list[tuple[int, str, str]], scratch: Path) -> dict
         if status is None:
             _, status = os.waitpid(pid, 0)
     if receiver.garbage:
-        run["flags"].append("wrote malformed data to the grading channel")
+        tampered("malformed data written to the grading channel")
     if not done and run["stopped"] is None:
         run["stopped"] = _death(status, current, limits, run)
     for f in run["cells"].values():

@@ -1,0 +1,240 @@
+# ruff: noqa: E501  (a table of cases: one case per line reads best)
+"""A corpus of broken and hostile submissions to the toy exercise, each with its expected outcome.
+
+Every case is built from the student release by `build(release, ctx)`, which returns the
+file to submit (text or bytes). `expect` is what `rta autograde` must record:
+  status   "failed" (no score, a reason), "flagged" (zero points, manual review) or "graded"
+  score    the autograded score when graded (toy: q1 = 3 points, q2 = 2 points)
+  text     substrings that must appear in the outcome's reasons/problems/flags/notes
+  absent   substrings that must not appear in the autograded notebook
+A correct q1 is `mean = float(numbers.mean())`; a correct q2 doubles its argument. Each
+hostile case attacks through q1 and answers q2 correctly, so "graded, score 2" means the
+batch went on and the attack earned nothing.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+Q1 = "mean = float(numbers.mean())"
+Q2 = "def double(v):\n    return 2 * v\n"
+SECRET = "RTA_HOSTILE_SECRET"
+
+
+@dataclass
+class Ctx:
+    course_dir: Path
+
+
+@dataclass
+class Case:
+    name: str
+    build: Callable[[dict[str, Any], Ctx], str | bytes]
+    status: str
+    score: float | None = None
+    text: list[str] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
+
+
+def _gid(cell: dict[str, Any]) -> str | None:
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def solved(release: dict[str, Any], q1: str = Q1, q2: str = Q2) -> dict[str, Any]:
+    nb = copy.deepcopy(release)
+    for cell in nb["cells"]:
+        if _gid(cell) == "q1":
+            cell["source"] = q1
+        elif _gid(cell) == "q2":
+            cell["source"] = q2
+    return nb
+
+
+def dump(nb: dict[str, Any]) -> str:
+    return json.dumps(nb, indent=1)
+
+
+def attack(code: str) -> Callable[[dict[str, Any], Ctx], str]:
+    return lambda rel, ctx: dump(solved(rel, q1=code))
+
+
+def attack_ctx(make: Callable[[Ctx], str]) -> Callable[[dict[str, Any], Ctx], str]:
+    return lambda rel, ctx: dump(solved(rel, q1=make(ctx)))
+
+
+def edit(fn: Callable[[dict[str, Any]], None], base: Callable[[dict[str, Any]], dict[str, Any]] = solved
+         ) -> Callable[[dict[str, Any], Ctx], str]:
+    def build(rel: dict[str, Any], ctx: Ctx) -> str:
+        nb = base(rel)
+        fn(nb)
+        return dump(nb)
+    return build
+
+
+def _cell(nb: dict[str, Any], gid: str) -> dict[str, Any]:
+    return next(c for c in nb["cells"] if _gid(c) == gid)
+
+
+def _delete(gid: str) -> Callable[[dict[str, Any]], None]:
+    return lambda nb: nb["cells"].remove(_cell(nb, gid))
+
+
+def _duplicate(gid: str, first_source: str) -> Callable[[dict[str, Any]], None]:
+    def fn(nb: dict[str, Any]) -> None:
+        c = _cell(nb, gid)
+        twin = copy.deepcopy(c)
+        twin["source"] = first_source
+        twin["id"] = "twin" + c.get("id", "x")[:20]
+        nb["cells"].insert(nb["cells"].index(c), twin)
+    return fn
+
+
+def _retype(gid: str) -> Callable[[dict[str, Any]], None]:
+    def fn(nb: dict[str, Any]) -> None:
+        c = _cell(nb, gid)
+        c["cell_type"] = "markdown"
+        c.pop("outputs", None)
+        c.pop("execution_count", None)
+    return fn
+
+
+def _tamper_tests(nb: dict[str, Any]) -> None:
+    for c in nb["cells"]:
+        nbg = c.get("metadata", {}).get("nbgrader", {})
+        if nbg.get("grade") and not nbg.get("solution"):
+            c["source"] = "pass"
+
+
+def _points(nb: dict[str, Any]) -> None:
+    _cell(nb, "q2_tests")["metadata"]["nbgrader"]["points"] = 100
+
+
+def _strip_metadata(nb: dict[str, Any]) -> None:
+    for c in nb["cells"]:
+        c["metadata"] = {}
+
+
+def _corrupt_metadata(nb: dict[str, Any]) -> None:
+    _cell(nb, "q1")["metadata"]["nbgrader"] = "garbage"
+
+
+def _same_ids(nb: dict[str, Any]) -> None:
+    for c in nb["cells"]:
+        c["id"] = "same"
+
+
+def _setup_cell(nb: dict[str, Any]) -> None:
+    setup = next(c for c in nb["cells"] if c["cell_type"] == "code" and "read_csv" in "".join(c["source"]))
+    nb["cells"].remove(setup)
+
+
+def _no_version(nb: dict[str, Any]) -> None:
+    del nb["nbformat"]
+    del nb["nbformat_minor"]
+
+
+def _future(nb: dict[str, Any]) -> None:
+    nb["nbformat"] = 5
+
+
+CASES: list[Case] = [
+    # unreadable files: a reason, no score, the batch goes on
+    Case("invalid_json", lambda rel, ctx: "{ this is not json", "failed", text=["not valid JSON"]),
+    Case("truncated_json", lambda rel, ctx: dump(solved(rel))[:500], "failed", text=["not valid JSON"]),
+    Case("empty_file", lambda rel, ctx: "", "failed", text=["empty"]),
+    Case("not_utf8", lambda rel, ctx: b"\xff\xfe\x00\x01garbage", "failed", text=["UTF-8"]),
+    Case("json_not_notebook", lambda rel, ctx: "[1, 2, 3]", "failed", text=["not a Jupyter notebook"]),
+    Case("future_nbformat", edit(_future), "failed", text=["unsupported notebook format version 5"]),
+    Case("too_large", lambda rel, ctx: dump(solved(rel)) + " " * (21 * 1024 ** 2), "failed",
+         text=["larger than 20 MB"]),
+    # repairable structure: graded, with a note of what was repaired
+    Case("missing_nbformat_version", edit(_no_version), "graded", 5, ["nbformat version missing"]),
+    Case("deleted_test_cell", edit(_delete("q1_tests")), "graded", 5, ["test cell q1_tests was deleted"]),
+    Case("deleted_answer_cell", edit(_delete("q1")), "graded", 2, ["answer cell q1 was deleted"]),
+    Case("deleted_setup_cell", edit(_setup_cell), "graded", 5, ["read-only cell", "was deleted"]),
+    Case("duplicated_answer_cell", edit(_duplicate("q2", "def double(v):\n    return 3 * v\n")), "graded", 5,
+         ["q2 appears 2 times"]),
+    Case("duplicated_test_cell", edit(_duplicate("q1_tests", "pass")), "graded", 5,
+         ["q1_tests appears 2 times"]),
+    Case("retyped_test_cell", edit(_retype("q1_tests")), "graded", 5, ["changed to markdown"]),
+    Case("retyped_answer_cell", edit(_retype("q2")), "graded", 5, ["q2 was changed to markdown"]),
+    Case("tampered_test_cells", edit(_tamper_tests, lambda rel: solved(rel, q1="mean = -1.0",
+                                                                        q2="def double(v):\n    return v\n")),
+         "graded", 0, ["was edited; restored from the source"]),
+    Case("tampered_points", edit(_points), "graded", 5, ["points changed to 100"]),
+    Case("stripped_metadata", edit(_strip_metadata), "graded", None, ["was deleted; restored"]),
+    Case("corrupted_metadata", edit(_corrupt_metadata), "graded", None, ["nbgrader metadata is not an object"]),
+    Case("duplicate_cell_ids", edit(_same_ids), "graded", 5, ["cell id(s) were duplicated"]),
+    Case("unicode_garbage", attack("mean = '\u202e\u0000\U0001f600\ufffd' * 3\n# \u0645\u0631\u062d\u0628\u0627"),
+         "graded", 2),
+    Case("syntax_error", attack("mean = = 3"), "graded", 2),
+    Case("runaway_recursion", attack("def f(n):\n    return f(n + 1)\nf(0)"), "graded", 2),
+    # resource abuse: limits hold, the notebook is scored on what ran
+    Case("infinite_loop", attack("while True:\n    pass"), "graded", 2, ["timed out in cell"]),
+    Case("sleep_beyond_timeout", attack("import time\ntime.sleep(10 ** 6)"), "graded", 2, ["timed out in cell"]),
+    Case("ignores_interrupt", attack("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                                     "while True:\n    pass"), "graded", 0, ["timed out", "killed"]),
+    Case("memory_bomb", attack("x = bytearray(64 * 1024 ** 3)"), "graded", 2, ["memory limit"]),
+    Case("memory_creep", attack("x = []\nwhile True:\n    x.append(bytearray(50_000_000))"), "graded", 2,
+         ["memory limit"]),
+    Case("fork_bomb", attack("import os\nwhile True:\n    os.fork()"), "flagged", 0, ["forks"]),
+    Case("huge_file", attack("with open('big.bin', 'wb') as f:\n    f.write(b'0' * 200_000_000)\n" + Q1),
+         "graded", 2),
+    Case("huge_output", attack("for i in range(200_000):\n    print('x' * 100)\n" + Q1), "graded", 5,
+         ["truncated"]),
+    # tampering with the grader: flagged, no points
+    Case("sys_exit", attack("import sys\nsys.exit(0)"), "flagged", 0, ["exits the kernel"]),
+    Case("os_exit", attack(Q1 + "\nimport os\nos._exit(0)"), "flagged", 0, ["exits or kills the kernel"]),
+    Case("kernel_kill", attack(Q1 + "\nimport os, signal\nos.kill(os.getpid(), signal.SIGKILL)"), "flagged", 0,
+         ["exits or kills the kernel"]),
+    Case("exit_builtin", attack(Q1 + "\nexit()"), "flagged", 0, ["exit"]),
+    Case("override_builtins", attack("__builtins__.isinstance = lambda *a: True\nmean = 'x'"), "flagged", 0,
+         ["builtins"]),
+    Case("builtins_module", attack("import builtins\nbuiltins.abs = lambda x: 0\nmean = 99.0"), "flagged", 0,
+         ["builtins"]),
+    Case("rebind_assertion_error", attack("AssertionError = Warning\nmean = 99.0"), "flagged", 0,
+         ["AssertionError"]),
+    Case("shadow_test_helper", attack("isinstance = lambda *a: True\nabs = lambda x: 0\nmean = 99.0"),
+         "flagged", 0, ["rebinds the builtin 'abs'"]),
+    Case("always_true_eq", attack("class Anything(float):\n    def __eq__(self, other):\n        return True\n"
+                                  "mean = Anything(0)"), "flagged", 0, ["__eq__"]),
+    Case("hidden_always_true_eq", attack("E = '__e' + 'q__'\nF = type('F', (float,), {E: lambda s, o: True})\n"
+                                         "mean = F(0.0)"), "flagged", 0, ["compares equal to anything"]),
+    Case("patch_showtraceback", attack("get_ipython().showtraceback = lambda *a, **k: None\nmean = 'x'"),
+         "flagged", 0, ["showtraceback"]),
+    Case("hidden_patch_showtraceback", attack("ip = get_ipython()\nsetattr(ip, 'show' + 'traceback', "
+                                              "lambda *a, **k: None)\nmean = 'x'"),
+         "flagged", 0, ["overrode the shell's showtraceback"]),
+    Case("patch_numpy", attack("import numpy as np\nsetattr(np, 'is' + 'close', lambda *a, **k: True)\n" + Q1),
+         "flagged", 0, ["replaced numpy.isclose"]),
+    Case("redirect_stderr", attack("import sys, io\nsys.stderr = io.StringIO()\n" + Q1), "flagged", 0,
+         ["sys.stdout / sys.stderr"]),
+    Case("read_source", attack(Q1 + "\ntry:\n    print(open('../../source/toy/toy.ipynb').read()[:80])\n"
+                                    "except OSError as e:\n    print('blocked', type(e).__name__)"),
+         "flagged", 0, ["tried to read a file outside the sandbox"], ["BEGIN HIDDEN TESTS"]),
+    Case("read_gradebook", attack_ctx(lambda ctx: Q1 + f"\ntry:\n    print(open({str(ctx.course_dir / 'gradebook.db')!r},"
+                                      " 'rb').read(16))\nexcept OSError as e:\n    print('blocked')"),
+         "flagged", 0, ["gradebook.db"], ["SQLite format"]),
+    Case("read_other_submission", attack_ctx(lambda ctx: Q1 + "\ntry:\n    print(open(" + repr(str(
+        ctx.course_dir / "submitted" / "invalid_json" / "toy" / "toy.ipynb")) + ").read())\n"
+        "except OSError:\n    print('blocked')"), "flagged", 0, ["tried to read"], ["this is not json"]),
+    Case("forged_channel", attack("import os\nos.write(3, b'{\"t\": \"done\"}\\n')\nmean = 'x'"), "flagged", 0,
+         ["grading channel"]),
+    Case("garbage_channel", attack(Q1 + "\nimport os\nos.write(3, b'garbage\\n')"), "flagged", 0,
+         ["grading channel"]),
+    # sandbox: no network, no secrets, no writes into the course
+    Case("network", attack("import socket\ntry:\n    socket.create_connection(('1.1.1.1', 80), timeout=3)\n"
+                           "    print('CONNECTED')\nexcept OSError as e:\n    print('blocked', e)\n" + Q1),
+         "graded", 5, ["network"], ["CONNECTED"]),
+    Case("write_course_dir", attack_ctx(lambda ctx: "try:\n    open(" + repr(str(ctx.course_dir / "hacked.txt"))
+                                        + ", 'w').write('x')\nexcept OSError:\n    print('blocked')\n" + Q1),
+         "graded", 5),
+    Case("environment_secret", attack("import os\nprint('SECRET=' + str(os.environ.get("
+                                      f"{SECRET!r})))\n" + Q1), "graded", 5, [], ["top-secret"]),
+    Case("stub_answers", lambda rel, ctx: dump(rel), "graded", 0),
+]

@@ -1,0 +1,97 @@
+"""The hostile corpus (tests/hostile/cases.py): every broken or hostile submission ends with a
+score or a recorded reason, the batch never stops, cheating earns nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from course.grader.engine import autograde
+from course.grader.gradebook import Outcome
+from course.grader.sandbox import GiB, Limits
+from course.release import release
+
+from .hostile.cases import CASES, SECRET, Ctx
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, request) -> tuple[Path, dict[str, Outcome]]:
+    import shutil
+
+    from course.paths import Layout
+
+    from .conftest import FIXTURES
+
+    root = tmp_path_factory.mktemp("hostile") / "course"
+    for d in ("exercises", "modules", "datasets"):
+        (root / d).mkdir(parents=True)
+    shutil.copy(FIXTURES / "toy.md", root / "exercises")
+    shutil.copy(FIXTURES / "toy_numbers.csv", root / "datasets")
+    (root / "_toc.yml").write_text("format: jb-book\nroot: modules/index\n")
+    layout = Layout(root)
+    release(layout, ["toy"])
+    course = layout.grading
+    rel = json.loads((course / "release" / "toy" / "toy.ipynb").read_text())
+    ctx = Ctx(course)
+    for case in CASES:
+        target = course / "submitted" / case.name / "toy"
+        shutil.copytree(course / "release" / "toy", target)
+        data = case.build(rel, ctx)
+        path = target / "toy.ipynb"
+        path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass"))
+    os.environ[SECRET] = "top-secret"
+    try:
+        limits = Limits(timeout=6, memory=1 * GiB, cpu_seconds=30)
+        outcomes = autograde(course, "toy", workers=2, limits=limits, timeout=6)
+    finally:
+        os.environ.pop(SECRET, None)
+    return course, {o.student: o for o in outcomes}
+
+
+def test_corpus_is_large_enough() -> None:
+    assert len(CASES) >= 25 and len({c.name for c in CASES}) == len(CASES)
+
+
+def test_every_submission_has_an_outcome(graded) -> None:
+    _, outcomes = graded
+    assert set(outcomes) == {c.name for c in CASES}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_case(graded, case) -> None:
+    course, outcomes = graded
+    o = outcomes[case.name]
+    told = " | ".join(o.reasons + o.problems + o.flags + o.notes)
+    if case.status == "failed":
+        assert o.failed and o.reasons, o.status
+    elif case.status == "flagged":
+        assert o.flags and not o.failed, o.status
+        assert o.score == 0, f"a flagged notebook earned {o.score}"
+        assert o.manual_pending >= 5, "flagged work must wait for a human"
+    else:
+        assert not o.failed and not o.flags, o.status
+    if case.score is not None and not o.failed:
+        assert o.score == case.score, (o.status, told)
+    for text in case.text:
+        assert text in told, f"{text!r} not in {told!r}"
+    autograded = course / "autograded" / case.name / "toy" / "toy.ipynb"
+    if case.status != "failed":
+        assert autograded.exists()
+        nb = json.loads(autograded.read_text(encoding="utf-8"))
+        printed = json.dumps([c.get("outputs", []) for c in nb["cells"]])
+        for text in case.absent:
+            assert text not in printed
+    assert (course / "submitted" / case.name / "toy" / "toy.ipynb").exists(), "student work was lost"
+
+
+def test_sandbox_kept_the_course_dir_intact(graded) -> None:
+    course, outcomes = graded
+    assert not (course / "hacked.txt").exists()
+    nb = json.loads((course / "autograded" / "environment_secret" / "toy" / "toy.ipynb").read_text())
+    printed = "".join("".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []))
+    assert "SECRET=None" in printed
