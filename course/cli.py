@@ -111,9 +111,9 @@ def autograde(
     """
     from .grader.engine import GradingError, submissions
     from .grader.engine import autograde as grade_all
+    from .grader.imports import light_imports
     from .grader.report import summary, write_grades_csv
     from .grader.sandbox import Limits, parse_size
-    from .grader.imports import light_imports
 
     light_imports()
     layout = Layout.here()

@@ -49,7 +49,7 @@ def hidden_lines(source: str) -> set[int]:
     return out
 
 
-def test_message(cell: dict[str, Any]) -> tuple[bool, str]:
+def visible_result(cell: dict[str, Any]) -> tuple[bool, str]:
     """(passed, message safe to show) for an autograder test cell."""
     source = _src(cell)
     hidden = hidden_lines(source)
@@ -101,9 +101,12 @@ def _text(v: Any) -> str:
 def render(nb: dict[str, Any], grades: dict[str, CellGrade], student: str, assignment: str,
            name: str, status: str) -> str:
     body = []
-    auto = [(gid, g) for gid, g in grades.items()]
-    total = sum(g.score or 0 for _, g in auto)
-    possible = sum(g.max_score for _, g in auto)
+    tests = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.get("cells", [])
+             if c.get("cell_type") == "code" and c.get("metadata", {}).get("nbgrader", {}).get("grade")
+             and not c["metadata"]["nbgrader"].get("solution")}
+    auto = [g for gid, g in grades.items() if gid in tests]
+    total = sum(g.score or 0 for g in auto)
+    possible = sum(g.max_score for g in auto)
     rows = []
     for i, cell in enumerate(nb.get("cells", []), 1):
         nbg = cell.get("metadata", {}).get("nbgrader", {})
@@ -120,7 +123,7 @@ def render(nb: dict[str, Any], grades: dict[str, CellGrade], student: str, assig
         if cell.get("cell_type") != "code":
             continue
         if nbg.get("grade") and not nbg.get("solution"):
-            passed, message = test_message(cell)
+            passed, message = visible_result(cell)
             g = grades.get(gid)
             result = "Passed" if passed else "Failed"
             rows.append(f"<tr><td>{html.escape(str(gid))}</td><td>{result}</td>"
@@ -140,7 +143,8 @@ def render(nb: dict[str, Any], grades: dict[str, CellGrade], student: str, assig
     table = ("<table><caption>Autograded tests</caption><tr><th>test</th><th>result</th><th>points</th></tr>"
              + "".join(rows) + "</table>") if rows else ""
     return _page(f"{assignment} / {name}: feedback for {student}",
-                 f"<p><strong>Score: {total:g} / {possible:g}</strong> (written answers are graded by hand)"
+                 f"<p><strong>Score: {total:g} / {possible:g}</strong> from the autograded tests; "
+                 "written answers are graded by hand."
                  f"</p><p>Status: {html.escape(status)}</p>{table}{''.join(body)}")
 
 

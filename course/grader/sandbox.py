@@ -89,9 +89,18 @@ def python_dirs() -> list[str]:
     return sorted(d for d in dirs if not any(d != o and _under(d, o) for o in dirs))
 
 
+def matplotlib_cache() -> str | None:
+    """matplotlib's font cache directory (as matplotlib would find it, without importing it)."""
+    home = os.path.expanduser("~")
+    d = os.environ.get("MPLCONFIGDIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache"), "matplotlib")
+    return d if os.path.isdir(d) else None
+
+
 def confine(scratch: Path, hide: list[str], limits: Limits, uid: int) -> Confinement:
     """Confine the calling (freshly forked, single-threaded) process. Never raises."""
     c = Confinement()
+    mpl = matplotlib_cache()  # kept readable: without its font cache matplotlib rebuilds it and warns
     os.setsid()
     try:
         _check(_c().unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC), "unshare")
@@ -100,7 +109,8 @@ def confine(scratch: Path, hide: list[str], limits: Limits, uid: int) -> Confine
         hidden = [p for p in [*hide, "/tmp", "/var/tmp", "/dev/shm", "/root", "/home"] if os.path.isdir(p)]
         # the Python installation may live under a hidden path (e.g. ~/.pyenv): bound back read-only
         keep = {str(scratch): False}
-        keep.update({p: True for p in python_dirs() if any(_under(p, h) for h in hidden)
+        keep.update({p: True for p in [*python_dirs(), *([mpl] if mpl else [])]
+                     if any(_under(p, h) for h in hidden)
                      and not any(_under(p, h) or _under(h, p) for h in hide)})
         fds = {p: os.open(p, os.O_RDONLY | os.O_DIRECTORY) for p in keep}
         for path in hidden:
@@ -122,7 +132,8 @@ def confine(scratch: Path, hide: list[str], limits: Limits, uid: int) -> Confine
                        "TMPDIR": "/tmp", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
                        "NBGRADER_EXECUTION": "autograde",
                        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-                       "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})
+                       "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                       **({"MPLCONFIGDIR": mpl} if mpl else {})})
     c.applied.append("scrubbed environment, working directory = scratch")
     if os.geteuid() == 0:
         try:
