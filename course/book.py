@@ -82,10 +82,12 @@ def build(layout: Layout, log: Callable[[str], None],
     course_dir = layout.build / BOOK_COURSE_DIR
     released = release(layout, course_dir=course_dir, progress=progress)
     student_pages(layout, released)
+    html = layout.build / "html"
+    if html.exists():  # Sphinx never deletes stale pages; executions stay cached elsewhere
+        shutil.rmtree(html)
     status = run_jupyter_book(layout, log)
     if status != 0:
         return status
-    html = layout.build / "html"
     lighten(html, log)
     if offline:
         log("offline edition: single-page build for the PDF (notebooks come from the cache)")
