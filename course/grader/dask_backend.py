@@ -28,15 +28,18 @@ def run_dask(jobs: Iterable[Job], address: str, window: int | None = None) -> It
 
     with Client(address, set_as_default=False) as client:
         n = window or max(2, 2 * sum(client.nthreads().values()))
-        pending = as_completed()
         owner = {}
         it = iter(jobs)
-        for job in it:
+        first = []
+        for job in it:  # a bounded window in flight: a class of 10,000 is not all in memory
             fut = client.submit(grade_on_worker, job, pure=False)
             owner[fut.key] = job
-            pending.add(fut)
-            if pending.count() >= n:
+            first.append(fut)
+            if len(first) >= n:
                 break
+        if not first:
+            return
+        pending = as_completed(first, loop=client.loop)
         for fut in pending:
             job = owner.pop(fut.key)
             try:
