@@ -29,6 +29,8 @@ STATIC_PATTERNS: list[tuple[str, str]] = [
     (r"\bsys\s*\.\s*(settrace|setprofile|displayhook|modules\s*\[)", "tampers with the interpreter"),
     (r"\bsys\s*\.\s*(stdout|stderr)\s*=(?!=)", "redirects sys.stdout / sys.stderr"),
     (r"\bctypes\b|\bgc\s*\.\s*get_(objects|referrers)\b", "inspects or patches interpreter memory"),
+    (r"\b_getframe\b|\bf_back\b|\bf_locals\b|\binspect\s*\.\s*(stack|currentframe|getouterframes)\b",
+     "inspects the grader's call frames"),
     (r"\bevents\s*\.\s*(register|unregister)\b|\bpost_run_cell\b|\bpre_run_cell\b",
      "hooks into cell execution"),
 ]
