@@ -1,4 +1,5 @@
-"""`rta autograde` on a small class: correct, partly correct, blank and broken submissions."""
+"""`rta autograde` on a small class: correct, partly correct, blank and broken submissions
+(the grading engine itself is tested in test_grader_*.py)."""
 
 from __future__ import annotations
 
@@ -55,6 +56,8 @@ def test_small_class(mini_course, monkeypatch) -> None:
     assert float(rows["wrong"]["score"]) == 2
     assert float(rows["blank"]["score"]) == 0
     assert rows["broken"]["score"] == "" and rows["broken"]["status"].startswith("failed")
+    assert "not valid JSON" in rows["broken"]["reasons"]
+    assert "5 submissions" in result.output and "4 graded" in result.output and "1 failed" in result.output
     # the broken submission did not stop the batch, and nothing was deleted
     assert (grading / "submitted" / "broken" / "toy" / "toy.ipynb").exists()
     assert (grading / "autograded" / "blank" / "toy" / "toy.ipynb").exists()
