@@ -96,8 +96,8 @@ def autograde(
     workers: Annotated[int, typer.Option(help="Submissions graded at once on this machine")] = 2,
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (tcp://host:8786): "
                                                   "grade on that cluster instead")] = None,
-    db: Annotated[str | None, typer.Option(help="nbgrader database URL (default: sqlite in the "
-                                           "course directory; postgresql://... works)")] = None,
+    db: Annotated[str | None, typer.Option(help="nbgrader database URL (default: sqlite in the course "
+                                           "directory), e.g. postgresql+psycopg2://user@host/db")] = None,
     timeout: Annotated[float | None, typer.Option(help="Seconds per cell (default: nbgrader's "
                                                   "Execute.timeout)")] = None,
     memory: Annotated[str, typer.Option(help="Memory per submission, e.g. 2GiB or 512MiB")] = "2GiB",
