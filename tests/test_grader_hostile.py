@@ -16,7 +16,7 @@ from course.release import release
 
 from .hostile.cases import CASES, SECRET, Ctx
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hostile")]  # one graded corpus per run
 
 
 @pytest.fixture(scope="module")

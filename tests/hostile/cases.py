@@ -173,7 +173,9 @@ CASES: list[Case] = [
     Case("unicode_garbage", attack("mean = '\u202e\u0000\U0001f600\ufffd' * 3\n# \u0645\u0631\u062d\u0628\u0627"),
          "graded", 2),
     Case("syntax_error", attack("mean = = 3"), "graded", 2),
-    Case("runaway_recursion", attack("def f(n):\n    return f(n + 1)\nf(0)"), "graded", 2),
+    # a shallow limit keeps IPython's (slow) formatting of a deep traceback well inside the timeout
+    Case("runaway_recursion", attack("import sys\nsys.setrecursionlimit(300)\ndef f(n):\n    return f(n + 1)\nf(0)"),
+         "graded", 2),
     # resource abuse: limits hold, the notebook is scored on what ran
     Case("infinite_loop", attack("while True:\n    pass"), "graded", 2, ["timed out in cell"]),
     Case("sleep_beyond_timeout", attack("import time\ntime.sleep(10 ** 6)"), "graded", 2, ["timed out in cell"]),
