@@ -18,7 +18,7 @@ from .conftest import ROOT
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.xdist_group("book"),
+    pytest.mark.xdist_group(name="book"),
     pytest.mark.skipif(not chromium_available(), reason="Debian chromium not installed: run `make test`"),
 ]
 ARTIFACTS = ROOT / "test-artifacts"
