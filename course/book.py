@@ -37,8 +37,10 @@ def student_pages(layout: Layout, released: list[Released]) -> list[Path]:
         archive = out_dir / f"{ex_id}.zip"
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
             for f in sorted(release_dir.rglob("*")):
-                if f.is_file():
-                    zf.write(f, Path(ex_id) / f.relative_to(release_dir))
+                if f.is_file():  # fixed timestamps: the same release gives the same zip
+                    info = zipfile.ZipInfo(str(Path(ex_id) / f.relative_to(release_dir)),
+                                           date_time=(2026, 1, 1, 0, 0, 0))
+                    zf.writestr(info, f.read_bytes(), zipfile.ZIP_DEFLATED)
         nb = nbformat.read(rel.release, as_version=4)
         # A book-only note (not in the student's file) pointing at notebook + data.
         note = nbformat.v4.new_markdown_cell(
