@@ -449,10 +449,13 @@ class ZygoteClient:
         for c in (self.inp, self.out):
             with contextlib.suppress(Exception):
                 c.close()
-        if self.proc is not None:
-            with contextlib.suppress(Exception):
-                self.proc.kill()
-                self.proc.wait(5)
+        if self.proc is not None:  # closed pipes end its loop: let it remove its scratch root
+            try:
+                self.proc.wait(3)
+            except Exception:
+                with contextlib.suppress(Exception):
+                    self.proc.kill()
+                    self.proc.wait(5)
         self.proc = self.inp = self.out = None
         self.ready = self.connected = False
 
