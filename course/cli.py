@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .exercise import ExerciseError
+from .errors import ExerciseError
 from .paths import Layout
 
 app = typer.Typer(

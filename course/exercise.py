@@ -24,6 +24,8 @@ from typing import Any
 import jupytext
 import nbformat
 
+from .errors import ExerciseError
+
 SOLUTION_BEGIN = "### BEGIN SOLUTION"
 SOLUTION_END = "### END SOLUTION"
 HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
@@ -37,31 +39,6 @@ class Kind(StrEnum):
     ANSWER = "answer"  # autograded answer (solution region)
     TESTS = "tests"  # autograder tests
     WRITTEN = "written"  # manually graded markdown answer
-
-
-class ExerciseError(Exception):
-    """An authoring or input error that names the file, the cell and the fix."""
-
-    def __init__(self, path: Path | str, message: str, *, cell: int | None = None,
-                 line: int | None = None, fix: str = "") -> None:
-        self.path = Path(path)
-        self.cell = cell
-        self.line = line
-        self.message = message
-        self.fix = fix
-        super().__init__(str(self))
-
-    def location(self) -> str:
-        loc = str(self.path)
-        if self.line is not None:
-            loc += f":{self.line}"
-        if self.cell is not None:
-            loc += f" (cell {self.cell})"
-        return loc
-
-    def __str__(self) -> str:
-        text = f"{self.location()}: {self.message}"
-        return f"{text}\n  fix: {self.fix}" if self.fix else text
 
 
 @dataclass

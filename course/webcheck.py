@@ -67,10 +67,16 @@ class PageLoad:
     assets: dict[str, int] = field(default_factory=dict)  # local URL path -> bytes
     console_errors: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    audit: dict | None = None  # axe-core results, when an audit script was given
 
 
-def load(context, url: str) -> PageLoad:
-    """Load `url` in a fresh page; record every local response's size and every error."""
+AXE_RUN = ("() => axe.run(document, {runOnly: {type: 'tag', values: "
+           "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})")
+
+
+def load(context, url: str, audit_script: str | None = None) -> PageLoad:
+    """Load `url` in a fresh page; record every local response's size and every error, and
+    run the accessibility audit (axe-core) when its script is given."""
     result = PageLoad(url)
     host = urlparse(url).netloc
     page = context.new_page()
@@ -98,6 +104,15 @@ def load(context, url: str) -> PageLoad:
     page.on("pageerror", lambda exc: result.console_errors.append(str(exc)))
     page.goto(url, wait_until="networkidle")
     result.bytes_local = sum(result.assets.values())
+    if audit_script:
+        # axe re-fetches stylesheets itself (css-orientation-lock) and resolves some paths
+        # wrongly; what it requests is not what a reader's browser loads, so stop recording.
+        page.remove_listener("response", on_response)
+        page.remove_listener("request", on_request)
+        errors = list(result.console_errors)
+        page.add_script_tag(content=audit_script)
+        result.audit = page.evaluate(AXE_RUN)
+        result.console_errors = errors
     page.close()
     return result
 

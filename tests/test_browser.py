@@ -34,15 +34,25 @@ def site(built_book):
         ctx.close()
 
 
+@pytest.fixture(scope="module")
+def visits(site):
+    """One visit per page: network, console and the axe-core audit (WCAG 2.1 A and AA)."""
+    base, ctx, root = site
+    script = AXE.read_text(encoding="utf-8")
+    out = {}
+    for rel in _rel_pages(root):
+        r = load(ctx, base + rel, audit_script=script)
+        out[rel] = r
+    return out
+
+
 def _rel_pages(root: Path) -> list[str]:
     return [p.relative_to(root).as_posix() for p in html_pages(root)]
 
 
-def test_every_page_loads_without_errors_and_within_budget(site) -> None:
-    base, ctx, root = site
+def test_every_page_loads_without_errors_and_within_budget(visits) -> None:
     problems = []
-    for rel in _rel_pages(root):
-        r = load(ctx, base + rel)
+    for rel, r in visits.items():
         if r.console_errors:
             problems.append(f"{rel}: console errors {r.console_errors}")
         if r.failed:
@@ -115,22 +125,14 @@ def test_quiz_gives_feedback(site) -> None:
     page.close()
 
 
-def test_accessibility_axe_wcag21aa(site) -> None:
-    base, ctx, root = site
-    script = AXE.read_text(encoding="utf-8")
+def test_accessibility_axe_wcag21aa(visits) -> None:
     serious = []
-    for rel in _rel_pages(root):
-        page = ctx.new_page()
-        page.goto(base + rel, wait_until="networkidle")
-        page.add_script_tag(content=script)
-        result = page.evaluate(
-            "() => axe.run(document, {runOnly: {type: 'tag', values: "
-            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})")
-        for v in result["violations"]:
+    for rel, r in visits.items():
+        assert r.audit is not None, f"{rel}: axe did not run"
+        for v in r.audit["violations"]:
             if v["impact"] in ("serious", "critical"):
                 nodes = "; ".join(n["target"][0] for n in v["nodes"][:3])
                 serious.append(f"{rel}: {v['id']} ({v['impact']}) {nodes}")
-        page.close()
     assert not serious, "\n".join(serious)
 
 
