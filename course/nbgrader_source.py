@@ -72,11 +72,14 @@ def setup_source(ex: Exercise, data_url: str) -> str:
     requires = list(ex.meta.get("requires", DEFAULT_REQUIRES))
     return "\n".join([
         "# Set-up (read-only): works on a course JupyterHub, Binder, Colab or a laptop.",
-        "import importlib.util, subprocess, sys",
+        "import importlib.util",
+        "import subprocess",
+        "import sys",
         "from pathlib import Path",
         "from urllib.request import urlretrieve",
         "",
-        f"_missing = [m for m in {requires!r} if importlib.util.find_spec(m) is None]",
+        f"_needed = {requires!r}",
+        "_missing = [m for m in _needed if importlib.util.find_spec(m) is None]",
         "if _missing:",
         '    subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", *_missing])',
         f"for _name in {ex.datasets!r}:",
