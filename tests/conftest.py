@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 from pathlib import Path
@@ -29,13 +30,22 @@ def built_book(layout: Layout) -> Path:
         return Path(existing)
     from course.book import build
 
-    lines: list[str] = []
-    status = build(layout, log=lines.append)
+    # Several xdist workers may ask for the book: one builds it, the others wait and reuse it.
+    layout.build.mkdir(parents=True, exist_ok=True)
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID", str(os.getpid()))
+    done = layout.build / f".book-built-{run_id}"
     log_path = layout.build / "book-build.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    log_path.write_text("\n".join(lines))
-    assert status == 0, "book build failed:\n" + "\n".join(
-        ln for ln in lines if "WARNING" in ln or "ERROR" in ln or "Error" in ln)[-5000:]
+    with open(layout.build / ".book-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            for old in layout.build.glob(".book-built-*"):
+                old.unlink()
+            lines: list[str] = []
+            status = build(layout, log=lines.append)
+            log_path.write_text("\n".join(lines))
+            assert status == 0, "book build failed:\n" + "\n".join(
+                ln for ln in lines if "WARNING" in ln or "ERROR" in ln or "Error" in ln)[-5000:]
+            done.write_text("ok")
     return layout.build / "html"
 
 
