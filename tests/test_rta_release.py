@@ -62,3 +62,27 @@ def test_missing_dataset_names_the_exercise(mini_course, monkeypatch) -> None:
     assert result.exit_code == 1
     assert "toy.md" in result.output and "toy_numbers" in result.output
     json.dumps(result.output)
+
+
+def test_nbgrader_validate_is_the_hub_self_check(mini_course, monkeypatch) -> None:
+    """On a JupyterHub the student's Validate button runs `nbgrader validate`: the released
+    notebook reports failures, the completed one passes."""
+    import subprocess
+    import sys
+
+    from course.release import tool_env
+
+    monkeypatch.setenv("RTA_ROOT", str(mini_course.root))
+    assert runner.invoke(app, ["release", "--no-solutions"]).exit_code == 0
+    grading = mini_course.grading
+
+    def validate(nb_path) -> str:
+        proc = subprocess.run([sys.executable, "-m", "nbgrader", "validate", str(nb_path)],
+                              cwd=nb_path.parent, capture_output=True, text=True, env=tool_env())
+        return proc.stdout + proc.stderr
+
+    blank = validate(grading / "release" / "toy" / "toy.ipynb")
+    assert "NotImplementedError" in blank and "Success" not in blank
+    done = grading / "release" / "toy" / "done.ipynb"
+    nbformat.write(nbformat.read(grading / "source" / "toy" / "toy.ipynb", as_version=4), done)
+    assert "Success! Your notebook passes all the tests." in validate(done)
