@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +22,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console(stderr=True, soft_wrap=True)
+
+# nbgrader 0.9's gradebook API trips SQLAlchemy 2.1 deprecation notices on every call; they
+# say nothing to an instructor and bury the grading summary.
+warnings.filterwarnings("ignore", message=r".*(not in session|User-placed attribute).*")
 
 from .data_cli import data_app  # noqa: E402  (sub-command groups live in their own modules)
 
