@@ -70,10 +70,9 @@ def ensure_course_dir(course_dir: Path) -> None:
 
 
 def citations_for(names: list[str]) -> list[str]:
-    try:
-        from .data import cite
-    except ImportError:  # the datasets layer is optional for the pipeline itself
-        return []
+    """Citations for the student header, from the data library's metadata."""
+    from .data import cite
+
     out = []
     for n in names:
         try:
