@@ -15,6 +15,26 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def submit(course_dir: Path, student: str, notebook, assignment: str = "toy") -> Path:
+    """Hand in a submission as a student would: the released folder (data included) with the
+    student's notebook in it. `notebook` is a NotebookNode, a path, text or bytes (for
+    deliberately broken files)."""
+    import nbformat
+
+    target = course_dir / "submitted" / student / assignment
+    shutil.copytree(course_dir / "release" / assignment, target)
+    path = target / f"{assignment}.ipynb"
+    if isinstance(notebook, Path):
+        shutil.copy2(notebook, path)
+    elif isinstance(notebook, bytes):
+        path.write_bytes(notebook)
+    elif isinstance(notebook, str):
+        path.write_text(notebook)
+    else:
+        nbformat.write(notebook, path)
+    return target
+
+
 @pytest.fixture(scope="session")
 def layout() -> Layout:
     return Layout(ROOT)

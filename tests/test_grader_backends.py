@@ -19,6 +19,8 @@ from course.grader.engine import autograde
 from course.paths import Layout
 from course.release import ensure_course_dir, release
 
+from .conftest import submit
+
 pytestmark = pytest.mark.slow
 
 EXPECTED = {"correct": 5, "partly": 2, "blank": 0, "broken": None}
@@ -32,13 +34,9 @@ def _class(layout: Layout) -> Path:
     for cell in partly.cells:
         if cell.metadata.get("nbgrader", {}).get("grade_id") == "q2":
             cell.source = "def double(v):\n    return v + v\n"
-    for student, nb in (("correct", source), ("partly", partly), ("blank", rel), ("broken", None)):
-        target = grading / "submitted" / student / "toy"
-        shutil.copytree(grading / "release" / "toy", target)
-        if nb is None:
-            (target / "toy.ipynb").write_text("{ not json")
-        else:
-            nbformat.write(nb, target / "toy.ipynb")
+    for student, nb in (("correct", source), ("partly", partly), ("blank", rel),
+                        ("broken", "{ not json")):
+        submit(grading, student, nb)
     return grading
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-
 import nbformat
 from typer.testing import CliRunner
 
 from course.cli import app
+
+from .conftest import submit
 
 runner = CliRunner()
 
@@ -21,13 +21,8 @@ def test_feedback_hides_hidden_tests(mini_course, monkeypatch) -> None:
     for cell in wrong.cells:  # passes the visible check, fails the hidden one
         if cell.metadata.get("nbgrader", {}).get("grade_id") == "q1":
             cell.source = "mean = 3.0"
-    for student, nb in (("correct", source), ("wrong", wrong)):
-        target = grading / "submitted" / student / "toy"
-        shutil.copytree(grading / "release" / "toy", target)
-        nbformat.write(nb, target / "toy.ipynb")
-    target = grading / "submitted" / "broken" / "toy"
-    shutil.copytree(grading / "release" / "toy", target)
-    (target / "toy.ipynb").write_text("{ not json")
+    for student, nb in (("correct", source), ("wrong", wrong), ("broken", "{ not json")):
+        submit(grading, student, nb)
 
     assert runner.invoke(app, ["autograde", "toy"]).exit_code == 0
     result = runner.invoke(app, ["feedback", "toy"])

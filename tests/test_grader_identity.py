@@ -15,6 +15,8 @@ from course.grader.compare import diff_courses
 from course.grader.engine import autograde
 from course.release import release, tool_env
 
+from .conftest import submit
+
 pytestmark = pytest.mark.slow
 
 VARIANTS = {
@@ -45,9 +47,7 @@ def test_identical_to_stock_nbgrader(mini_course, tmp_path) -> None:
             gid = cell.metadata.get("nbgrader", {}).get("grade_id")
             if answers and gid in answers:
                 cell.source = answers[gid]
-        target = grading / "submitted" / student / "toy"
-        shutil.copytree(grading / "release" / "toy", target)
-        nbformat.write(nb, target / "toy.ipynb")
+        submit(grading, student, nb)
     stock, ours = tmp_path / "stock", tmp_path / "rta"
     shutil.copytree(grading, stock)
     shutil.copytree(grading, ours)

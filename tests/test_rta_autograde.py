@@ -4,24 +4,17 @@
 from __future__ import annotations
 
 import csv
-import shutil
 
 import nbformat
 from typer.testing import CliRunner
 
 from course.cli import app
 
+from .conftest import submit
+
 runner = CliRunner()
 
 
-def _submit(course_dir, student: str, nb_or_text) -> None:
-    target = course_dir / "submitted" / student / "toy"
-    shutil.copytree(course_dir / "release" / "toy", target)
-    path = target / "toy.ipynb"
-    if isinstance(nb_or_text, str):
-        path.write_text(nb_or_text)
-    else:
-        nbformat.write(nb_or_text, path)
 
 
 def test_small_class(mini_course, monkeypatch) -> None:
@@ -38,11 +31,11 @@ def test_small_class(mini_course, monkeypatch) -> None:
     for cell in wrong.cells:  # a plausible mistake: the median, not the mean
         if cell.metadata.get("nbgrader", {}).get("grade_id") == "q1":
             cell.source = "mean = float(numbers.median()) + 0.5"
-    _submit(grading, "correct", source)
-    _submit(grading, "partly", partly)
-    _submit(grading, "wrong", wrong)
-    _submit(grading, "blank", release)
-    _submit(grading, "broken", "{ this is not json")
+    submit(grading, "correct", source)
+    submit(grading, "partly", partly)
+    submit(grading, "wrong", wrong)
+    submit(grading, "blank", release)
+    submit(grading, "broken", "{ this is not json")
 
     result = runner.invoke(app, ["autograde", "toy"])
     assert result.exit_code == 0, result.output

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import csv
 import os
-import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
-import nbformat
 import pytest
 from typer.testing import CliRunner
 
 from course.cli import app
 from course.lms import check_cartridge
+
+from .conftest import submit
 
 runner = CliRunner()
 BLOCKER = '''
@@ -75,9 +75,7 @@ def test_stock_tools_round_trip(kit: Path, tmp_path: Path) -> None:
     assert "From Research to Action" in (release / "m06_mse.ipynb").read_text()  # header notebook
     for student, nb_path in (("ada", course / "source" / "m06_mse" / "m06_mse.ipynb"),
                              ("bo", release / "m06_mse.ipynb")):
-        target = course / "submitted" / student / "m06_mse"
-        shutil.copytree(release, target)
-        shutil.copy2(nb_path, target / "m06_mse.ipynb")
+        submit(course, student, nb_path, "m06_mse")
     _stock([py, "-m", "nbgrader", "autograde", "m06_mse", "--create"], course, blocker)
     _stock([py, "-m", "nbgrader", "generate_feedback", "m06_mse"], course, blocker)
     assert (course / "feedback" / "ada" / "m06_mse" / "m06_mse.html").exists()
@@ -129,9 +127,7 @@ def test_grades_in_lms_formats(mini_course, monkeypatch) -> None:
     grading = mini_course.grading
     for student, src in (("ada", grading / "source" / "toy" / "toy.ipynb"),
                          ("bo", grading / "release" / "toy" / "toy.ipynb")):
-        target = grading / "submitted" / student / "toy"
-        shutil.copytree(grading / "release" / "toy", target)
-        nbformat.write(nbformat.read(src, as_version=4), target / "toy.ipynb")
+        submit(grading, student, src)
     assert runner.invoke(app, ["autograde", "toy"]).exit_code == 0
     assert runner.invoke(app, ["grades", "--format", "canvas"]).exit_code == 0
     assert runner.invoke(app, ["grades", "--format", "moodle"]).exit_code == 0
