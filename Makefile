@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book test lint check release clean system-deps
+.PHONY: book test lint check release clean system-deps browser
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,11 @@ $(STAMP): pyproject.toml requirements.lock
 system-deps:
 	@./.ci/system-deps
 
-book: $(STAMP)
+# The book's PDF edition is printed by Chromium: installed when this user may, else skipped.
+browser:
+	@./.ci/system-deps --optional chromium
+
+book: $(STAMP) browser
 	$(BIN)/rta build
 
 test: $(STAMP) system-deps

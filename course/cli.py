@@ -10,18 +10,45 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer.core import TyperGroup
 
-from .errors import ExerciseError
+from .errors import ExerciseError, ToolError, UserError
 from .paths import Layout
 
+console = Console(stderr=True, soft_wrap=True)
+
+
+def report(exc: UserError) -> None:
+    """The one way an error reaches the user: what, where, the fix, and a failing tool's log."""
+    loc = exc.location()
+    console.print(f"[red]error[/red] {loc + ': ' if loc else ''}{exc.message}", highlight=False)
+    if isinstance(exc, ToolError) and exc.log_tail.strip():
+        console.print("  [dim]the tool printed (last lines):[/dim]")
+        for line in exc.log_tail.strip().splitlines()[-15:]:
+            console.print(f"    {line}", markup=False, highlight=False)
+    if exc.fix:
+        console.print(f"  [bold]fix:[/bold] {exc.fix}", highlight=False)
+
+
+class _Commands(TyperGroup):
+    """Every command's user and tool errors end here: printed by `report`, exit status 1."""
+
+    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            report(exc)
+            raise typer.Exit(1) from None
+
+
 app = typer.Typer(
+    cls=_Commands,
     help="Author, build, release and grade the From Research to Action MOOC.\n\n"
     "Flow: exercises/*.md -> `rta release` (nbgrader source + student release under grading/)"
     " -> students submit -> `rta autograde` -> `rta feedback`; `rta build` makes the book.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=True, soft_wrap=True)
 
 # nbgrader 0.9's gradebook API trips SQLAlchemy 2.1 deprecation notices on every call; they
 # say nothing to an instructor and bury the grading summary.
@@ -37,10 +64,8 @@ def _progress() -> Progress:
                     TextColumn("{task.fields[item]}"), TimeElapsedColumn(), console=console)
 
 
-def _fail(exc: ExerciseError) -> None:
-    console.print(f"[red]error[/red] {exc.location()}: {exc.message}")
-    if exc.fix:
-        console.print(f"  [bold]fix:[/bold] {exc.fix}")
+def _fail(exc: UserError) -> None:
+    report(exc)
     raise typer.Exit(1)
 
 
@@ -184,29 +209,58 @@ def feedback(
 
 
 @app.command()
-def build() -> None:
-    """Build the executed HTML book into _build/html (warnings are errors)."""
+def build(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print Sphinx's whole log")] = False,
+) -> None:
+    """Build the executed HTML book into _build/html (warnings are errors), then the offline
+    edition. Only what changed since the last build is redone."""
+    from .book import LOG_FILE, Step
     from .book import build as build_book
 
     layout = Layout.here()
-    console.print("releasing exercises for the student pages, then `jupyter-book build` "
-                  "(notebooks execute, cached in _build/.jupyter_cache)")
+    lines: list[str] = []
+
+    def show(line: str) -> None:  # problems in full (or every line with --verbose)
+        lines.append(line)
+        console.print(line, markup=False, highlight=False)
+
     try:
         with _progress() as bar:
-            task = bar.add_task("student pages", total=len(layout.exercise_sources()), item="")
-            status = build_book(
-                layout,
-                log=lambda line: console.print(line, markup=False, highlight=False),
-                progress=lambda name: bar.update(task, advance=1, item=name),
-            )
+            task = bar.add_task("student pages", total=None, item="")
+
+            def step(s: Step) -> None:
+                bar.update(task, description=s.phase, item=s.item, completed=s.done, total=s.total)
+
+            status = build_book(layout, log=show, progress=step, verbose=verbose)
     except ExerciseError as exc:
         _fail(exc)
     index = layout.build / "html" / "index.html"
     if status != 0 or not index.exists():
-        console.print(f"[red]book build failed[/red] (exit {status}); see the log above and "
-                      f"{layout.build / 'html' / 'reports'}")
+        console.print(f"[red]book build failed[/red] (exit {status}): the problems are above; "
+                      f"the whole log is {layout.build / LOG_FILE}")
         raise typer.Exit(status or 1)
-    console.print(f"[green]book built[/green]: {index}")
+    console.print(f"[green]book built[/green]: {index} (log: {layout.build / LOG_FILE})")
+
+
+@app.command()
+def publish(
+    out: Annotated[Path, typer.Argument(help="Folder to write (its content becomes the Pages branch)")],
+    branch: Annotated[str, typer.Option(help="Branch the site is served from; the launch buttons "
+                                        "open notebooks there")] = "gh-pages",
+) -> None:
+    """Assemble what a static host serves from the built book: the site, the offline zip and
+    PDF, and the student notebooks where the Binder and Colab buttons look for them."""
+    from .publish import publish as publish_site
+
+    layout = Layout.here()
+    problems = publish_site(layout, out.resolve(), branch)
+    if problems:
+        for p in problems:
+            console.print(f"[red]missing[/red] {p}", highlight=False)
+        raise UserError(f"{len(problems)} launch or download target(s) would be broken",
+                        path=out, fix="rebuild the book (`make book`) and publish again")
+    console.print(f"[green]published[/green]: {out} - push it to the '{branch}' branch "
+                  "(.github/workflows/book.yml does this on every push to main)")
 
 
 @app.command()

@@ -7,6 +7,7 @@ works here works on any nbgrader 0.9 installation.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import nbformat
 
+from .errors import ToolError
 from .exercise import Exercise, ExerciseError, read_exercise
 from .lint import check_exercise
 from .nbgrader_source import to_nbgrader_source
@@ -49,8 +51,10 @@ def nbgrader(args: list[str], course_dir: Path) -> subprocess.CompletedProcess[s
     cmd = [sys.executable, "-m", "nbgrader", *args]
     proc = subprocess.run(cmd, cwd=course_dir, capture_output=True, text=True, env=tool_env())
     if proc.returncode != 0:
-        raise RuntimeError(f"`nbgrader {' '.join(args)}` failed in {course_dir}:\n"
-                           f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+        raise ToolError(f"`nbgrader {' '.join(args)}` failed (exit {proc.returncode})",
+                        path=course_dir, log_tail=(proc.stdout + "\n" + proc.stderr)[-3000:],
+                        fix="read nbgrader's message above; `rta check` finds most authoring "
+                            "errors before nbgrader sees them")
     return proc
 
 
@@ -116,13 +120,39 @@ def write_source(ex: Exercise, layout: Layout, course_dir: Path) -> Path:
     return path
 
 
+# The code that turns an exercise into its release: a change here invalidates every release.
+_GENERATORS = ("exercise.py", "nbgrader_source.py", "release.py", "lint.py", "data.py")
+
+
+def fingerprint(ex: Exercise, layout: Layout) -> str:
+    """What a release depends on: the exercise, its tables, the config and the generators."""
+    import nbgrader
+
+    h = hashlib.sha256(f"nbgrader {nbgrader.__version__}\n".encode())
+    files = [ex.path, layout.root / "_config.yml",
+             *(layout.datasets / f"{n}.csv" for n in ex.datasets),
+             *(Path(__file__).parent / g for g in _GENERATORS)]
+    for f in files:
+        h.update(f.name.encode() + b"\0" + (f.read_bytes() if f.exists() else b"-") + b"\0")
+    return h.hexdigest()
+
+
+def _stamp(course_dir: Path, ex_id: str) -> Path:
+    # Beside, not inside, release/<id>/: everything in there is handed to students.
+    return course_dir / ".rta-fingerprints" / ex_id
+
+
 def release(
     layout: Layout,
     names: list[str] | None = None,
     course_dir: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    reuse: bool = False,
 ) -> list[Released]:
-    """Validate, write nbgrader sources and run `nbgrader generate_assignment` for each exercise."""
+    """Validate, write nbgrader sources and run `nbgrader generate_assignment` for each exercise.
+
+    With `reuse`, an exercise whose fingerprint matches its last release is not regenerated
+    (the book's rebuilds: editing one exercise regenerates only that exercise)."""
     course_dir = course_dir or layout.grading
     ensure_course_dir(course_dir)
     paths = layout.exercise_sources()
@@ -142,9 +172,18 @@ def release(
             raise errors[0]
         if progress:
             progress(ex.id)
-        source = write_source(ex, layout, course_dir)
-        nbgrader(["generate_assignment", ex.id, "--force", "--create"], course_dir)
-        out.append(Released(ex, source, course_dir / "release" / ex.id / f"{ex.id}.ipynb"))
+        stamp, digest = _stamp(course_dir, ex.id), fingerprint(ex, layout)
+        source = course_dir / "source" / ex.id / f"{ex.id}.ipynb"
+        released = course_dir / "release" / ex.id / f"{ex.id}.ipynb"
+        fresh = reuse and released.exists() and source.exists() and stamp.exists() \
+            and stamp.read_text() == digest
+        if not fresh:
+            stamp.unlink(missing_ok=True)
+            source = write_source(ex, layout, course_dir)
+            nbgrader(["generate_assignment", ex.id, "--force", "--create"], course_dir)
+            stamp.parent.mkdir(exist_ok=True)
+            stamp.write_text(digest)
+        out.append(Released(ex, source, released))
     return out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import os
 import shutil
 import socketserver
 import threading
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = "/usr/bin/chromium"  # Debian's package; RTA_CHROMIUM names another Chromium or Chrome
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -43,8 +44,13 @@ def serve(root: Path) -> Iterator[str]:
             httpd.shutdown()
 
 
+def chromium_path() -> str:
+    """The browser to drive: $RTA_CHROMIUM if set (e.g. Google Chrome on macOS), else Debian's."""
+    return os.environ.get("RTA_CHROMIUM") or CHROMIUM
+
+
 def chromium_available() -> bool:
-    return shutil.which(CHROMIUM) is not None
+    return shutil.which(chromium_path()) is not None
 
 
 @contextlib.contextmanager
@@ -52,7 +58,7 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        b = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
         try:
             yield b
         finally:
