@@ -116,7 +116,7 @@ def derive(raw: Path) -> pd.DataFrame:
     df = pd.DataFrame([r for y, f in XML.items() for r in parse(raw / f, y)])
     df["iso3"] = df["country"].map(iso3)
     df["n_working"] = df["n_working"].astype("Int64")
-    # The Findings give no survey year: a statistic stays unchanged across reporting years
+    # The app XML gives no survey year: a statistic stays unchanged across reporting years
     # until ILAB uses a new survey. Flag rows whose statistics repeat the previous year's.
     df = df.sort_values(["iso3", "reporting_year"]).reset_index(drop=True)
     key = pd.Series(["|".join(map(str, r)) for r in df[STAT_COLS].itertuples(index=False)])
@@ -152,14 +152,17 @@ RESOURCE = {
         "'Efforts Made but Continued Practice that Delayed Advancement'). Percentages are "
         "0-100 (the source gives shares 0-1). The column names carry the standard age ranges "
         "(5-14, 5-14, 7-14); some countries report other ranges, given in the `*_age_range` "
-        "columns (standard_age_ranges is false for them): compare like with like. The "
-        "Findings name no survey year: a value is carried forward unchanged across reporting "
-        "years until a new survey is used, so reporting_year is not the data year; "
+        "columns (standard_age_ranges is false for them): compare like with like. The app's "
+        "XML files give no survey source or survey year (the published country profiles name "
+        "both in a footnote to the statistics table, which the XML does not carry): a value is "
+        "carried forward unchanged across reporting years until a new survey is used, so "
+        "reporting_year is not the data year; "
         "carried_forward marks a row whose statistics equal the previous reporting year's and "
         "first_reported_year the year that value first appeared. Missing values: "
         "'Unavailable', 'N/A', several territory values or an impossible share above 1 (these "
         "two explained in note) are empty. "
-        "ILAB covers trade-beneficiary countries only; no high-income countries."
+        "ILAB covers the countries and territories that receive US trade preferences, "
+        "including a few high-income ones (e.g. Chile, Oman)."
     ),
     "years": "2016-2022",
     "modules": [3],
