@@ -1,0 +1,1 @@
+"""Small, tested estimators shared by the course's chapters (one implementation each)."""
