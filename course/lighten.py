@@ -5,7 +5,8 @@ JavaScript plus 270 KB of fonts) and CSS rules no page uses. After `jupyter-book
 
 1. drop the Font Awesome JavaScript (the theme's CSS web font draws the same icons) and
    subset the icon fonts to the glyphs the pages use;
-2. drop Thebe (live code cells are not offered; launch buttons are) and duplicate inline scripts;
+2. drop Thebe (live code cells are not offered; launch buttons are) and duplicate inline scripts,
+   and swap Bootstrap's bundle for a small stand-in that drives the two menus;
 3. load the search index only on the search page; render TeX as MathML (no MathJax CDN);
 4. purge CSS rules whose classes or ids appear in no page and no script;
 5. re-encode large PNG figures with an adaptive palette when that is smaller;
@@ -88,6 +89,20 @@ def drop_scripts_and_links(html_root: Path) -> int:
     return _edit_pages(html_root, edit)
 
 
+BOOTSTRAP_LITE = Path(__file__).parent / "assets" / "rta-bootstrap-lite.js"
+_BOOTSTRAP = re.compile(r"scripts/bootstrap\.js(?:\?digest=[0-9a-f]+)?")
+
+
+def replace_bootstrap(html_root: Path) -> int:
+    """Load a 3 KB stand-in (the menus and the Tooltip API the theme calls) instead of
+    Bootstrap's 81 KB bundle, which every page otherwise loads for two menus."""
+    scripts = html_root / "_static" / "scripts"
+    if not (scripts / "bootstrap.js").exists():
+        return 0
+    (scripts / BOOTSTRAP_LITE.name).write_bytes(BOOTSTRAP_LITE.read_bytes())
+    return _edit_pages(html_root, lambda text, page: _BOOTSTRAP.sub(f"scripts/{BOOTSTRAP_LITE.name}", text))
+
+
 _INLINE_MATH = re.compile(r'<span class="math notranslate nohighlight">\\\((.*?)\\\)</span>', re.S)
 _BLOCK_MATH = re.compile(
     r'<div class="math notranslate nohighlight"(?: id="[^"]*")?>\s*\\\[(.*?)\\\]\s*</div>', re.S)
@@ -117,15 +132,23 @@ def math_to_mathml(html_root: Path) -> int:
 _TOKEN = re.compile(r"[.#]([A-Za-z_][\w-]*)")
 
 
+_SCRIPT_SRC = re.compile(r'<script\b[^>]*\bsrc="([^"?#]+)')
+
+
 def used_names(html_root: Path) -> set[str]:
-    """Class and id names in any page or any script (scripts add classes at run time)."""
+    """Class and id names in any page or in any script a page loads (scripts add classes at
+    run time). Scripts no page loads (Bootstrap's bundle, once replaced) keep nothing alive."""
     names: set[str] = set()
+    scripts: set[Path] = set()
     for page in _pages(html_root):
         text = page.read_text(encoding="utf-8")
         for attr in re.findall(r'(?:class|id)="([^"]*)"', text):
             names.update(attr.split())
-    for js in html_root.rglob("*.js"):
-        if js.name in ("searchindex.js",):
+        for src in _SCRIPT_SRC.findall(text):
+            if "://" not in src:
+                scripts.add((page.parent / src).resolve())
+    for js in sorted(scripts):
+        if js.name == "searchindex.js" or not js.exists():
             continue
         names.update(re.findall(r"[A-Za-z_][\w-]{1,40}", js.read_text(encoding="utf-8", errors="ignore")))
     return names
@@ -230,6 +253,7 @@ def shrink_images(html_root: Path, min_bytes: int = 20_000) -> tuple[int, int]:
 def lighten(html_root: Path, log: Log = print) -> None:
     pages = drop_scripts_and_links(html_root)
     log(f"lighten: scripts slimmed on {pages} pages")
+    log(f"lighten: Bootstrap replaced by a 3 KB stand-in on {replace_bootstrap(html_root)} pages")
     log(f"lighten: MathML instead of MathJax on {math_to_mathml(html_root)} pages")
     b, a = subset_icon_fonts(html_root)
     log(f"lighten: icon fonts {b / 1024:.0f} KB -> {a / 1024:.0f} KB")

@@ -26,14 +26,23 @@ CHROMIUM_ARGS = [
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
+    max_age: int | None = None
+
     def log_message(self, *args: object) -> None:  # keep test output readable
         pass
 
+    def end_headers(self) -> None:
+        if self.max_age is not None:  # as a static host does (GitHub Pages: max-age=600)
+            self.send_header("Cache-Control", f"max-age={self.max_age}")
+        super().end_headers()
+
 
 @contextlib.contextmanager
-def serve(root: Path) -> Iterator[str]:
-    """A static HTTP server for `root` on a free loopback port; yields its base URL."""
-    handler = functools.partial(_Quiet, directory=str(root))
+def serve(root: Path, max_age: int | None = None) -> Iterator[str]:
+    """A static HTTP server for `root` on a free loopback port; yields its base URL.
+    `max_age` sends a Cache-Control header, so a visit's later pages reuse cached assets."""
+    handler_cls = type("_Handler", (_Quiet,), {"max_age": max_age})
+    handler = functools.partial(handler_cls, directory=str(root))
     socketserver.TCPServer.allow_reuse_address = True
     with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as httpd:
         thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -121,6 +130,20 @@ def load(context, url: str, audit_script: str | None = None) -> PageLoad:
         result.console_errors = errors
     page.close()
     return result
+
+
+def transferred(page, url: str) -> int:
+    """Bytes that crossed the network to show `url` in `page`, which may hold earlier pages of
+    the same visit: what the browser cache served is not counted (Chrome DevTools Protocol)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    sizes: dict[str, float] = {}
+    cached: set[str] = set()
+    cdp.on("Network.requestServedFromCache", lambda e: cached.add(e["requestId"]))
+    cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
+    page.goto(url, wait_until="networkidle")
+    cdp.detach()
+    return int(sum(v for k, v in sizes.items() if k not in cached))
 
 
 def html_pages(root: Path) -> list[Path]:

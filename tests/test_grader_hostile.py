@@ -14,7 +14,7 @@ from course.grader.gradebook import Outcome
 from course.grader.sandbox import GiB, Limits
 from course.release import release
 
-from .hostile.cases import CASES, SECRET, Ctx
+from .hostile.cases import CASES, HOST_SECRET, SECRET, Ctx
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hostile")]  # one graded corpus per run
 
@@ -38,12 +38,17 @@ def graded(tmp_path_factory, request) -> tuple[Path, dict[str, Outcome]]:
     course = layout.grading
     rel = json.loads((course / "release" / "toy" / "toy.ipynb").read_text())
     ctx = Ctx(course)
+    ctx.host_file.write_text(HOST_SECRET)
+    ctx.host_file.chmod(0o600)
     for case in CASES:
         target = course / "submitted" / case.name / "toy"
         shutil.copytree(course / "release" / "toy", target)
         data = case.build(rel, ctx)
         path = target / "toy.ipynb"
         path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass"))
+    for case in CASES:  # after every folder exists: some link to another student's
+        if case.tree:
+            case.tree(course / "submitted" / case.name / "toy", ctx)
     os.environ[SECRET] = "top-secret"
     try:
         limits = Limits(timeout=6, memory=1 * GiB, cpu_seconds=30)
@@ -87,6 +92,20 @@ def test_case(graded, case) -> None:
         for text in case.absent:
             assert text not in printed
     assert (course / "submitted" / case.name / "toy" / "toy.ipynb").exists(), "student work was lost"
+
+
+def test_no_link_in_a_submission_was_followed(graded) -> None:
+    """Nothing outside a submission reached the autograded folders: no host file, no solution
+    source, no gradebook bytes, under any name."""
+    course, _ = graded
+    for f in (course / "autograded").rglob("*"):
+        if f.is_symlink():
+            raise AssertionError(f"{f} is a link")
+        if f.is_file() and f.suffix != ".ipynb":
+            data = f.read_bytes()
+            assert HOST_SECRET.encode() not in data, f
+            assert b"SQLite format" not in data, f
+            assert b"BEGIN HIDDEN TESTS" not in data, f
 
 
 def test_sandbox_kept_the_course_dir_intact(graded) -> None:

@@ -10,6 +10,7 @@ from .config import cell_timeout, db_url, load_nbgrader_config
 from .gradebook import GradebookWriter, Outcome, scratch_files
 from .jobs import Job, Settings
 from .sandbox import Limits
+from .submission import Submission, read_submission_tree, submitted_students
 from .template import load_template
 
 
@@ -18,10 +19,7 @@ class GradingError(Exception):
 
 
 def submissions(course_dir: Path, assignment: str) -> list[str]:
-    root = course_dir / "submitted"
-    if not root.exists():
-        return []
-    return sorted(p.name for p in root.iterdir() if (p / assignment).is_dir())
+    return submitted_students(course_dir, assignment)
 
 
 def autograde(course_dir: Path, assignment: str, *, workers: int = 2, scheduler: str | None = None,
@@ -60,15 +58,15 @@ def autograde(course_dir: Path, assignment: str, *, workers: int = 2, scheduler:
     names = students if students is not None else submissions(course_dir, assignment)
     writer = GradebookWriter(url, course_dir, assignment, cfg)
     ignore = list(writer.coursedir.ignore)
-    extra_notes: dict[str, list[str]] = {}
+    read: dict[str, Submission] = {}
 
     def jobs() -> Iterator[Job]:
         for s in names:
-            sub = course_dir / "submitted" / s / assignment
-            nbs = {n: _read(sub / f"{n}.ipynb") for n in template.notebooks}
-            files, notes = scratch_files(course_dir, assignment, s, ignore, limits.file_size)
-            extra_notes[s] = notes
-            yield Job(s, assignment, nbs, files, template, settings)
+            sub = read_submission_tree(course_dir, s, assignment, list(template.notebooks), ignore,
+                                       limits.file_size)
+            read[s] = sub
+            files = scratch_files(course_dir, assignment, sub, ignore)
+            yield Job(s, assignment, dict(sub.notebooks), files, template, settings)
 
     if pool is None:
         from .dask_backend import run_dask
@@ -79,12 +77,13 @@ def autograde(course_dir: Path, assignment: str, *, workers: int = 2, scheduler:
     outcomes: list[Outcome] = []
     try:
         for result in results:
+            submitted = read.pop(result.student)
             try:
-                outcome = writer.record(result)
+                outcome = writer.record(result, submitted)
             except Exception as exc:  # a write that fails must not stop the batch or lose the student
                 outcome = Outcome(result.student, None, 0.0, reasons=[
                     f"could not record the result in the gradebook: {type(exc).__name__}: {exc}"])
-            outcome.notes = extra_notes.pop(result.student, []) + outcome.notes
+            outcome.notes = submitted.notes + outcome.notes
             outcomes.append(outcome)
             if progress:
                 progress(outcome)
@@ -111,9 +110,3 @@ def source_imports(course_dir: Path, assignment: str) -> tuple[str, ...]:
             continue
     return imports_of(sources)
 
-
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None

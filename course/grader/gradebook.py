@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .jobs import JobResult
+from .submission import Submission, submission_time
 
 
 @dataclass
@@ -67,23 +68,29 @@ class GradebookWriter:
     def submitted_dir(self, student: str) -> Path:
         return self.course_dir / "submitted" / student / self.assignment
 
-    def record(self, result: JobResult) -> Outcome:
+    def record(self, result: JobResult, submitted: Submission) -> Outcome:
+        """Write one result; `submitted` is what was read of the submission folder (its extra
+        files and timestamp.txt, never read again from the student's folder)."""
         gb = self.gb
         try:
-            return self._record(result)
+            return self._record(result, submitted)
         except Exception:
             gb.db.rollback()
             raise
 
-    def _record(self, result: JobResult) -> Outcome:
+    def _record(self, result: JobResult, submitted: Submission) -> Outcome:
         gb, a, s = self.gb, self.assignment, result.student
         gb.update_or_create_student(s)
-        ts = self.coursedir.get_existing_timestamp(str(self.submitted_dir(s)))
+        ts, ts_note = submission_time(submitted)
         sub = (gb.update_or_create_submission(a, s, timestamp=ts) if ts
                else gb.update_or_create_submission(a, s))
         dest = self.course_dir / "autograded" / s / a
-        self._copy_files(s, dest)
+        self._copy_files(submitted, dest)
         outcome = Outcome(s, None, 0.0, seconds=result.seconds)
+        if ts_note:
+            outcome.notes.append(ts_note)
+        if submitted.refused:
+            outcome.reasons.append(submitted.refused)
         if result.error:
             outcome.reasons.append(result.error)
         graded_any = False
@@ -138,17 +145,21 @@ class GradebookWriter:
                 snb.late_submission_penalty = pp._check_late_penalty(snb, penalty)
         self.gb.db.commit()
 
-    def _copy_files(self, student: str, dest: Path) -> None:
+    def _copy_files(self, submitted: Submission, dest: Path) -> None:
         """Stock autograde's file handling: fresh directory, the student's extra files, then the
-        source's files on top (data can not be tampered with)."""
+        source's files on top (data can not be tampered with). The student's files are the
+        bytes read safely at intake: no link in the submission is ever followed here."""
         from nbgrader.utils import find_all_files
 
         if dest.exists():
             shutil.rmtree(dest)
         dest.mkdir(parents=True)
-        for root in (self.submitted_dir(student), self.course_dir / "source" / self.assignment):
-            if not root.is_dir():
-                continue
+        for rel, data in submitted.files.items():
+            target = dest / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        root = self.course_dir / "source" / self.assignment
+        if root.is_dir():
             for f in find_all_files(str(root), list(self.coursedir.ignore) + ["*.ipynb"]):
                 target = dest / os.path.relpath(f, root)
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -162,23 +173,16 @@ class GradebookWriter:
                 os.chmod(os.path.join(d, f), self.permissions)
 
 
-def scratch_files(course_dir: Path, assignment: str, student: str, ignore: list[str],
-                  max_bytes: int) -> tuple[dict[str, bytes], list[str]]:
-    """The files a submission runs next to: its own extra files, then the source's on top."""
+def scratch_files(course_dir: Path, assignment: str, submitted: Submission,
+                  ignore: list[str]) -> dict[str, bytes]:
+    """The files a submission runs next to: its own extra files (as read at intake), then the
+    source's on top."""
     from nbgrader.utils import find_all_files
 
-    files: dict[str, bytes] = {}
-    notes: list[str] = []
-    for origin, root in (("student", course_dir / "submitted" / student / assignment),
-                         ("source", course_dir / "source" / assignment)):
-        if not root.is_dir():
-            continue
+    files = dict(submitted.files)
+    root = course_dir / "source" / assignment
+    if root.is_dir():
         for f in find_all_files(str(root), [*ignore, "*.ipynb"]):
-            rel = os.path.relpath(f, root)
-            size = os.path.getsize(f)
-            if origin == "student" and size > max_bytes:
-                notes.append(f"file {rel} ({size / 1024 ** 2:.0f} MB) is too large to grade with; left out")
-                continue
             with open(f, "rb") as fh:
-                files[rel] = fh.read()
-    return files, notes
+                files[os.path.relpath(f, root)] = fh.read()
+    return files

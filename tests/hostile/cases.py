@@ -7,6 +7,8 @@ file to submit (text or bytes). `expect` is what `rta autograde` must record:
   score    the autograded score when graded (toy: q1 = 3 points, q2 = 2 points)
   text     substrings that must appear in the outcome's reasons/problems/flags/notes
   absent   substrings that must not appear in the autograded notebook
+  tree     optional: changes the submission folder after the notebook is written (links,
+           special files, timestamps), for attacks on the coordinator rather than the kernel
 A correct q1 is `mean = float(numbers.mean())`; a correct q2 doubles its argument. Each
 hostile case attacks through q1 and answers q2 correctly, so "graded, score 2" means the
 batch went on and the attack earned nothing.
@@ -16,6 +18,8 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,11 +28,17 @@ from typing import Any
 Q1 = "mean = float(numbers.mean())"
 Q2 = "def double(v):\n    return 2 * v\n"
 SECRET = "RTA_HOSTILE_SECRET"
+HOST_SECRET = "RTA-HOST-FILE-CONTENT"  # in a host file outside the course; must never be read
 
 
 @dataclass
 class Ctx:
     course_dir: Path
+
+    @property
+    def host_file(self) -> Path:
+        """A file outside the course (think /etc/shadow): the test writes HOST_SECRET in it."""
+        return self.course_dir.parent / "host-secret.txt"
 
 
 @dataclass
@@ -39,6 +49,7 @@ class Case:
     score: float | None = None
     text: list[str] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)
+    tree: Callable[[Path, Ctx], None] | None = None
 
 
 def _gid(cell: dict[str, Any]) -> str | None:
@@ -57,6 +68,11 @@ def solved(release: dict[str, Any], q1: str = Q1, q2: str = Q2) -> dict[str, Any
 
 def dump(nb: dict[str, Any]) -> str:
     return json.dumps(nb, indent=1)
+
+
+def full(release: dict[str, Any], ctx: Ctx) -> str:
+    """The honest, fully correct notebook (5 points)."""
+    return dump(solved(release))
 
 
 def attack(code: str) -> Callable[[dict[str, Any], Ctx], str]:
@@ -239,4 +255,27 @@ CASES: list[Case] = [
     Case("environment_secret", attack("import os\nprint('SECRET=' + str(os.environ.get("
                                       f"{SECRET!r})))\n" + Q1), "graded", 5, [], ["top-secret"]),
     Case("stub_answers", lambda rel, ctx: dump(rel), "graded", 0),
+    # the submission folder attacks the coordinator (which may run as root): nothing is followed
+    Case("symlink_to_host_file", full, "graded", 5, ["symbolic link"],
+         tree=lambda d, ctx: os.symlink(ctx.host_file, d / "notes.txt")),
+    Case("symlink_to_solution", full, "graded", 5, ["symbolic link"],
+         tree=lambda d, ctx: os.symlink(ctx.course_dir / "source" / "toy" / "toy.ipynb", d / "answers.txt")),
+    Case("symlink_to_gradebook", full, "graded", 5, ["symbolic link"],
+         tree=lambda d, ctx: os.symlink(ctx.course_dir / "gradebook.db", d / "gb.sqlite")),
+    Case("symlinked_data_folder", full, "graded", 5, ["data is a symbolic link"],
+         tree=lambda d, ctx: (shutil.rmtree(d / "data"), os.symlink(ctx.course_dir.parent, d / "data"))),
+    Case("notebook_is_symlink", full, "failed", text=["toy.ipynb is a symbolic link"],
+         tree=lambda d, ctx: (os.unlink(d / "toy.ipynb"),
+                              os.symlink(ctx.course_dir / "source" / "toy" / "toy.ipynb", d / "toy.ipynb"))),
+    Case("student_folder_is_symlink", full, "failed", text=["is a link or cannot be opened"],
+         tree=lambda d, ctx: (shutil.rmtree(d.parent),
+                              os.symlink(ctx.course_dir / "submitted" / "control_full", d.parent))),
+    Case("hard_link_to_host_file", full, "graded", 5, ["hard links"],
+         tree=lambda d, ctx: os.link(ctx.host_file, d / "copy.txt")),
+    Case("fifo_in_submission", full, "graded", 5, ["FIFO"], tree=lambda d, ctx: os.mkfifo(d / "pipe")),
+    Case("deep_folders", full, "graded", 5, ["nested more than"],
+         tree=lambda d, ctx: (d / "/".join(["x"] * 40)).mkdir(parents=True)),
+    Case("malformed_timestamp", full, "graded", 5, ["timestamp.txt is malformed"],
+         tree=lambda d, ctx: (d / "timestamp.txt").write_text("yesterday-ish, roughly")),
+    Case("control_full", full, "graded", 5),
 ]
