@@ -6,6 +6,7 @@ JavaScript plus 270 KB of fonts) and CSS rules no page uses. After `jupyter-book
 1. drop the Font Awesome JavaScript (the theme's CSS web font draws the same icons) and
    subset the icon fonts to the glyphs the pages use;
 2. drop Thebe (live code cells are not offered; launch buttons are) and duplicate inline scripts,
+   drop the copy-button, tab and toggle scripts from pages with nothing for them to act on,
    and swap Bootstrap's bundle for a small stand-in that drives the two menus;
 3. load the search index only on the search page; render TeX as MathML (no MathJax CDN);
 4. purge CSS rules whose classes or ids appear in no page and no script;
@@ -52,6 +53,14 @@ def drop_scripts_and_links(html_root: Path) -> int:
     def edit(text: str, page: Path) -> str:
         seen: set[str] = set()
         is_search = page.name == "search.html"
+        elements = [set(attr.split()) for attr in re.findall(r'class="([^"]*)"', text)]
+        classes = set().union(*elements)
+        # scripts that only act on what some pages have: copy buttons on code blocks, tabs,
+        # toggles (sphinx-togglebutton's selector: .toggle, .admonition.dropdown), quizzes
+        unused = {"clipboard.min.js": "highlight" in classes, "copybutton.js": "highlight" in classes,
+                  "design-tabs.js": "sd-tab-set" in classes, "quiz.js": "rta-quiz" in classes,
+                  "togglebutton.js": any("toggle" in e or {"admonition", "dropdown"} <= e
+                                         for e in elements)}
 
         def script(m: re.Match[str]) -> str:
             tag = m.group(0)
@@ -60,6 +69,8 @@ def drop_scripts_and_links(html_root: Path) -> int:
                 return ""
             if not is_search and any(s in tag for s in ("searchtools.js", "language_data.js",
                                                         "searchindex.js")):
+                return ""
+            if any(s in tag for s, needed in unused.items() if not needed):
                 return ""
             body = tag.strip()
             if "src=" not in tag.split(">", 1)[0]:
@@ -129,7 +140,7 @@ def math_to_mathml(html_root: Path) -> int:
     return _edit_pages(html_root, edit)
 
 
-_TOKEN = re.compile(r"[.#]([A-Za-z_][\w-]*)")
+_TOKEN = re.compile(r"[.#](-?[A-Za-z_][\w-]*)")  # names may start with "-" (myst-nb's .-Color-Red)
 
 
 _SCRIPT_SRC = re.compile(r'<script\b[^>]*\bsrc="([^"?#]+)')

@@ -125,6 +125,38 @@ def test_quiz_gives_feedback(site) -> None:
     page.close()
 
 
+def test_menus_and_dark_mode_work_without_bootstrap(site) -> None:
+    """lighten swaps Bootstrap's bundle for a small stand-in: the download and launch menus
+    still open and close (mouse and keyboard) and dark mode switches, with no script error."""
+    base, ctx, root = site
+    exercise = next(r for r in _rel_pages(root) if r.startswith("_generated/exercises/"))
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(base + exercise, wait_until="networkidle")
+    assert "bootstrap.js" not in page.content()
+    for menu in ("dropdown-download-buttons", "dropdown-launch-buttons"):
+        button = page.locator(f".{menu} > button")
+        items = page.locator(f".{menu} .dropdown-menu")
+        assert not items.is_visible()
+        button.click()
+        assert items.is_visible() and button.get_attribute("aria-expanded") == "true"
+        page.mouse.click(5, 400)  # a click elsewhere closes it
+        assert not items.is_visible()
+        button.focus()
+        page.keyboard.press("Enter")
+        assert items.is_visible()
+        page.keyboard.press("Escape")
+        assert not items.is_visible() and button.get_attribute("aria-expanded") == "false"
+    themes = set()
+    for _ in range(3):  # the theme's cycle: light -> auto (the system's: light here) -> dark
+        page.locator(".theme-switch-button:visible").first.click()
+        themes.add(page.evaluate("document.documentElement.dataset.theme"))
+    assert themes == {"light", "dark"}, f"dark mode did not switch: {themes}"
+    assert not errors, errors
+    page.close()
+
+
 def test_accessibility_axe_wcag21aa(visits) -> None:
     serious = []
     for rel, r in visits.items():
