@@ -272,8 +272,8 @@ def _drop_stale_pages(layout: Layout, html: Path) -> int:
     for page in html.rglob("*.html"):
         rel = page.relative_to(html)
         if rel.parts[0] in ("_static", "_sources", "_images", "reports", "offline") or \
-                rel.name in ("search.html", "genindex.html"):
-            continue
+                rel.as_posix() in ("index.html", "search.html", "genindex.html"):
+            continue  # Sphinx's own pages and Jupyter Book's redirect to the root page
         stem = layout.root / rel.with_suffix("")
         if not any(stem.with_suffix(s).exists() for s in (".md", ".ipynb")):
             page.unlink()

@@ -37,14 +37,21 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         super().end_headers()
 
 
+class _Server(socketserver.ThreadingTCPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a browser that drops a connection (favicon, a closed page) is not an error here
+
+
 @contextlib.contextmanager
 def serve(root: Path, max_age: int | None = None) -> Iterator[str]:
     """A static HTTP server for `root` on a free loopback port; yields its base URL.
     `max_age` sends a Cache-Control header, so a visit's later pages reuse cached assets."""
     handler_cls = type("_Handler", (_Quiet,), {"max_age": max_age})
     handler = functools.partial(handler_cls, directory=str(root))
-    socketserver.TCPServer.allow_reuse_address = True
-    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as httpd:
+    with _Server(("127.0.0.1", 0), handler) as httpd:
         thread = threading.Thread(target=httpd.serve_forever, daemon=True)
         thread.start()
         try:

@@ -1,11 +1,15 @@
 """Authors' CI: every course exercise, through real nbgrader on a temporary course directory.
 
 The solution scores full autograded marks, the student release scores zero and holds no
-solution or hidden-test text, and a wrong answer to one question loses exactly the points of
-that question's tests (and no others).
+solution or hidden-test text, a wrong answer to one question loses exactly the points of
+that question's tests (and no others), and `rta autograde` records exactly what stock
+nbgrader recorded for all of those submissions.
 """
 
 from __future__ import annotations
+
+import shutil
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -18,6 +22,8 @@ from course.exercise import (
     Kind,
     region_text,
 )
+from course.grader.compare import diff_courses
+from course.grader.engine import autograde
 from course.paths import Layout
 from course.prove import prove
 
@@ -29,10 +35,22 @@ EXERCISES = [p.stem for p in Layout(ROOT).exercise_sources()]
 @pytest.mark.slow
 @pytest.mark.parametrize("exercise", EXERCISES)
 def test_exercise_grades_right_and_leaks_nothing(layout, tmp_path, exercise) -> None:
-    """One nbgrader run per exercise serves both checks."""
+    """One stock nbgrader run per exercise serves three checks: the grades, the release, and
+    rta autograde recording exactly what stock recorded for the same submissions."""
     proof = prove(layout, exercise, tmp_path)
     check_grades(proof)
     check_release(proof, exercise)
+    check_identical_to_stock(tmp_path / exercise, exercise)
+
+
+def check_identical_to_stock(stock: Path, exercise: str) -> None:
+    """The solution, the blank release and every one-answer-stubbed notebook, graded again by
+    rta autograde on a copy of the course: the same gradebook rows and autograded notebooks."""
+    ours = stock.parent / f"{exercise}-rta"
+    shutil.copytree(stock, ours, ignore=shutil.ignore_patterns("autograded"))
+    outcomes = autograde(ours, exercise, workers=2)
+    assert all(not o.flags for o in outcomes), [f"{o.student}: {o.status}" for o in outcomes]
+    assert diff_courses(stock, ours, exercise) == []
 
 
 def check_grades(proof) -> None:

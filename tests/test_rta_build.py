@@ -79,6 +79,7 @@ def test_no_browser_then_browser_then_nothing_to_do(book: Layout, monkeypatch) -
     skipped = [ln for ln in lines if ln.startswith("PDF skipped")]
     assert len(skipped) == 1 and "no-such-browser" in skipped[0] and "apt-get install chromium" in skipped[0]
     assert not (html / "offline" / "rta-mooc-book.pdf").exists()
+    assert (html / "index.html").exists()  # Jupyter Book's redirect to the root page survives
     start = (html / "modules" / "index.html").read_text()
     assert "rta-mooc-book.pdf" not in start and "rta-mooc-site.zip" in start
     with zipfile.ZipFile(html / "offline" / "rta-mooc-site.zip") as zf:
