@@ -28,9 +28,9 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from course.authoring.release import release, tool_env  # noqa: E402
 from course.grader.compare import diff_courses  # noqa: E402
 from course.paths import Layout  # noqa: E402
-from course.release import release, tool_env  # noqa: E402
 
 MIX = ["correct", "partly", "wrong", "correct", "blank", "correct", "wrong", "partly", "broken",
        "correct", "tampered", "partly", "correct", "wrong", "blank", "correct", "partly", "wrong",

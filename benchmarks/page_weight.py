@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from course.webcheck import browser, html_pages, load, serve, transferred  # noqa: E402
+from course.book.webcheck import browser, html_pages, load, serve, transferred  # noqa: E402
 
 FIRST_KB, NEXT_KB = 250, 60
 
@@ -53,10 +53,10 @@ def measure(html: Path, pages: list[Path]) -> tuple[dict[str, float], dict[str, 
 
 def stock_build(work: Path) -> Path:
     """Module 6 as a small book built by stock Jupyter Book: the theme as shipped."""
-    from course.book import run_jupyter_book, student_pages
-    from course.minibook import prepare_preview
+    from course.authoring.release import release
+    from course.book.minibook import prepare_preview
+    from course.book.pipeline import run_jupyter_book, student_pages
     from course.paths import Layout
-    from course.release import release
 
     layout = Layout(ROOT)
     book = prepare_preview(layout, "m06_mse")

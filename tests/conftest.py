@@ -48,7 +48,7 @@ def built_book(layout: Layout) -> Path:
     existing = os.environ.get("RTA_BOOK_HTML")
     if existing:
         return Path(existing)
-    from course.book import build
+    from course.book.pipeline import build
 
     # Several xdist workers may ask for the book: one builds it, the others wait and reuse it.
     layout.build.mkdir(parents=True, exist_ok=True)

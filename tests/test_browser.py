@@ -12,7 +12,7 @@ from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
 
-from course.webcheck import browser, chromium_available, html_pages, load, serve
+from course.book.webcheck import browser, chromium_available, html_pages, load, serve
 
 from .conftest import ROOT
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from course.book.webcheck import browser, chromium_available, load, serve
 from course.quiz import numeric, quiz
-from course.webcheck import browser, chromium_available, load, serve
 
 from .conftest import ROOT
 

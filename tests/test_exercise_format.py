@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from course.exercise import ExerciseError, Kind, read_exercise
-from course.lint import check_exercise
+from course.authoring.exercise import ExerciseError, Kind, read_exercise
+from course.authoring.lint import check_exercise
 
 TOY = Path(__file__).parent / "fixtures" / "toy.md"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course.exercise import (
+from course.authoring.exercise import (
     HIDDEN_BEGIN,
     HIDDEN_END,
     SOLUTION_BEGIN,
@@ -22,10 +22,10 @@ from course.exercise import (
     Kind,
     region_text,
 )
+from course.authoring.prove import prove
 from course.grader.compare import diff_courses
 from course.grader.engine import autograde
 from course.paths import Layout
-from course.prove import prove
 
 from .conftest import ROOT
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from course.authoring.release import ensure_course_dir, release
 from course.grader.engine import autograde
 from course.paths import Layout
-from course.release import ensure_course_dir, release
 
 from .conftest import submit
 

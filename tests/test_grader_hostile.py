@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from course.authoring.release import release
 from course.grader.engine import autograde
 from course.grader.gradebook import Outcome
 from course.grader.sandbox import GiB, Limits
-from course.release import release
 
 from .hostile.cases import CASES, HOST_SECRET, SECRET, Ctx
 

@@ -11,9 +11,9 @@ import sys
 import nbformat
 import pytest
 
+from course.authoring.release import release, tool_env
 from course.grader.compare import diff_courses
 from course.grader.engine import autograde
-from course.release import release, tool_env
 
 from .conftest import submit
 

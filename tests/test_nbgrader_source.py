@@ -10,8 +10,8 @@ import nbformat
 import pytest
 from nbgrader.nbgraderformat import MetadataValidator
 
-from course.exercise import read_exercise
-from course.nbgrader_source import to_nbgrader_source
+from course.authoring.exercise import read_exercise
+from course.authoring.nbgrader_source import to_nbgrader_source
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden" / "toy_source.ipynb"

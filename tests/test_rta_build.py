@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from course.book import LOG_FILE, SphinxLog, Step, build
+from course.book.pipeline import LOG_FILE, SphinxLog, Step, build
+from course.book.webcheck import CHROMIUM
 from course.paths import Layout
-from course.webcheck import CHROMIUM
 
 from .conftest import ROOT
 

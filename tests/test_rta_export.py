@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -14,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from course.cli import app
-from course.lms import check_cartridge
+from course.kit.lms import check_cartridge
 
 from .conftest import submit
 
@@ -64,7 +65,7 @@ def test_kit_contents(kit: Path) -> None:
 
 
 @pytest.mark.slow
-def test_stock_tools_round_trip(kit: Path, tmp_path: Path) -> None:
+def test_stock_tools_round_trip(kit: Path, tmp_path: Path, layout) -> None:
     blocker = tmp_path / "blocker"
     blocker.mkdir()
     (blocker / "sitecustomize.py").write_text(BLOCKER)
@@ -82,7 +83,11 @@ def test_stock_tools_round_trip(kit: Path, tmp_path: Path) -> None:
     _stock([py, "-m", "nbgrader", "export"], course, blocker)
     with open(course / "grades.csv", newline="") as f:
         grades = {r["student_id"]: float(r["raw_score"]) for r in csv.DictReader(f)}
-    assert grades == {"ada": 12.0, "bo": 0.0}
+    # the solution earns every autograded point of the exercise source (the `:points:` of its
+    # tests cells; written answers are graded by hand), the release none
+    source = (layout.exercises / "m06_mse.md").read_text(encoding="utf-8")
+    auto = sum(float(p) for p in re.findall(r"^:points:\s*([0-9.]+)\s*$", source, re.M))
+    assert auto > 0 and grades == {"ada": auto, "bo": 0.0}
     # the mini book builds with stock Jupyter Book, warnings as errors, no course package
     _stock([str(Path(py).parent / "jupyter-book"), "build", str(kit / "book"), "-W", "-n",
             "--keep-going"], kit, blocker)

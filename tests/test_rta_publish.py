@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from course.book.publish import missing, publish, targets
 from course.cli import app
-from course.publish import missing, publish, targets
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group(name="book")]
 runner = CliRunner()

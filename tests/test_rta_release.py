@@ -7,8 +7,8 @@ import json
 import nbformat
 from typer.testing import CliRunner
 
+from course.authoring.exercise import HIDDEN_BEGIN, SOLUTION_BEGIN
 from course.cli import app
-from course.exercise import HIDDEN_BEGIN, SOLUTION_BEGIN
 
 runner = CliRunner()
 
@@ -70,7 +70,7 @@ def test_nbgrader_validate_is_the_hub_self_check(mini_course, monkeypatch) -> No
     import subprocess
     import sys
 
-    from course.release import tool_env
+    from course.authoring.release import tool_env
 
     monkeypatch.setenv("RTA_ROOT", str(mini_course.root))
     assert runner.invoke(app, ["release", "--no-solutions"]).exit_code == 0

@@ -24,7 +24,7 @@ from typing import Any
 import jupytext
 import nbformat
 
-from .errors import ExerciseError
+from course.errors import ExerciseError
 
 SOLUTION_BEGIN = "### BEGIN SOLUTION"
 SOLUTION_END = "### END SOLUTION"

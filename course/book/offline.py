@@ -11,8 +11,8 @@ import re
 import zipfile
 from pathlib import Path
 
-from .paths import Layout
-from .webcheck import browser, chromium_available, chromium_path, serve
+from course.book.webcheck import browser, chromium_available, chromium_path, serve
+from course.paths import Layout
 
 OFFLINE_DIR = "offline"
 SITE_ZIP = "rta-mooc-site.zip"

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import nbformat
 
-from .errors import ToolError
-from .exercise import Exercise, ExerciseError, read_exercise
-from .lint import check_exercise
-from .nbgrader_source import to_nbgrader_source
-from .paths import Layout
+from course.authoring.exercise import Exercise, ExerciseError, read_exercise
+from course.authoring.lint import check_exercise
+from course.authoring.nbgrader_source import to_nbgrader_source
+from course.errors import ToolError
+from course.paths import Layout
 
 NBGRADER_CONFIG = '''\
 """nbgrader configuration for the From Research to Action MOOC course directory."""
@@ -75,7 +75,7 @@ def ensure_course_dir(course_dir: Path) -> None:
 
 def citations_for(names: list[str]) -> list[str]:
     """Citations for the student header, from the data library's metadata."""
-    from .data import cite
+    from course.data import cite
 
     out = []
     for n in names:
@@ -121,7 +121,9 @@ def write_source(ex: Exercise, layout: Layout, course_dir: Path) -> Path:
 
 
 # The code that turns an exercise into its release: a change here invalidates every release.
-_GENERATORS = ("exercise.py", "nbgrader_source.py", "release.py", "lint.py", "data.py")
+_COURSE = Path(__file__).resolve().parents[1]
+_GENERATORS = ("authoring/exercise.py", "authoring/nbgrader_source.py", "authoring/release.py",
+               "authoring/lint.py", "data.py")
 
 
 def fingerprint(ex: Exercise, layout: Layout) -> str:
@@ -131,7 +133,7 @@ def fingerprint(ex: Exercise, layout: Layout) -> str:
     h = hashlib.sha256(f"nbgrader {nbgrader.__version__}\n".encode())
     files = [ex.path, layout.root / "_config.yml",
              *(layout.datasets / f"{n}.csv" for n in ex.datasets),
-             *(Path(__file__).parent / g for g in _GENERATORS)]
+             *(_COURSE / g for g in _GENERATORS)]
     for f in files:
         h.update(f.name.encode() + b"\0" + (f.read_bytes() if f.exists() else b"-") + b"\0")
     return h.hexdigest()

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .paths import Layout
+from course.paths import Layout
 
 REFERENCE_PAGES = ("modules/bibliography",)
 

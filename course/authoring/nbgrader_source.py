@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import nbformat
 
-from .exercise import HIDDEN_BEGIN, HIDDEN_END, Exercise, Kind, strip_region
+from course.authoring.exercise import HIDDEN_BEGIN, HIDDEN_END, Exercise, Kind, strip_region
 
 SCHEMA_VERSION = 3
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
-from .errors import UserError
-from .paths import Layout
+from course.errors import UserError
+from course.paths import Layout
 
 DEFAULT_BRANCH = "gh-pages"
 _LAUNCH = re.compile(r'href="(https://(?:mybinder\.org|colab\.research\.google\.com)[^"]+)"')

@@ -27,10 +27,10 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from .exercise import read_exercise
-from .minibook import check_modules, module_ids, module_pages
-from .paths import Layout
-from .release import ensure_course_dir, nbgrader, write_source
+from course.authoring.exercise import read_exercise
+from course.authoring.release import ensure_course_dir, nbgrader, write_source
+from course.book.minibook import check_modules, module_ids, module_pages
+from course.paths import Layout
 
 Log = Callable[[str], None]
 
@@ -156,8 +156,8 @@ def execute_page(path: Path, timeout: int = 300) -> nbformat.NotebookNode:
 def export_book(layout: Layout, modules: list[str], out: Path, log: Log) -> None:
     """Ship the chosen modules' pages as executed notebooks (with their glue data), so the mini
     book builds with stock Jupyter Book, no execution and no course package."""
-    from .book import student_pages
-    from .release import release
+    from course.authoring.release import release
+    from course.book.pipeline import student_pages
 
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Layout(Path(tmp))
@@ -233,7 +233,7 @@ def _read(layout: Layout, module: str) -> str:
 
 
 def write_docs(layout: Layout, exp: Export, hub_url: str, repo_url: str, branch: str) -> None:
-    from .lms import gitpuller_link
+    from course.kit.lms import gitpuller_link
 
     titles = {m: _title(_read(layout, m)) for m in exp.modules}
     points = {e: read_exercise(layout.exercises / f"{e}.md").total_points for e in exp.exercises}
@@ -348,7 +348,7 @@ def write_docs(layout: Layout, exp: Export, hub_url: str, repo_url: str, branch:
 
 
 def write_lms(layout: Layout, exp: Export, book_url: str) -> Path:
-    from .lms import Assignment, ModuleItems, Page, write_cartridge
+    from course.kit.lms import Assignment, ModuleItems, Page, write_cartridge
 
     modules = []
     for m in exp.modules:

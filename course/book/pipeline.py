@@ -25,11 +25,11 @@ from pathlib import Path
 
 import nbformat
 
-from .lighten import lighten
-from .minibook import prepare_preview
-from .offline import PdfUnavailable, book_pdf, drop_pdf_links, pdf_unavailable, site_zip
-from .paths import Layout
-from .release import Released, release, tool_env
+from course.authoring.release import Released, release, tool_env
+from course.book.lighten import lighten
+from course.book.minibook import prepare_preview
+from course.book.offline import PdfUnavailable, book_pdf, drop_pdf_links, pdf_unavailable, site_zip
+from course.paths import Layout
 
 BOOK_COURSE_DIR = "nbgrader-course"  # under _build/: the book never touches grading/
 LOG_FILE = Path("logs") / "book.log"  # under _build/

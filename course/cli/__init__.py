@@ -12,8 +12,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from typer.core import TyperGroup
 
-from .errors import ExerciseError, ToolError, UserError
-from .paths import Layout
+from course.errors import ExerciseError, ToolError, UserError
+from course.paths import Layout
 
 console = Console(stderr=True, soft_wrap=True)
 
@@ -54,7 +54,7 @@ app = typer.Typer(
 # say nothing to an instructor and bury the grading summary.
 warnings.filterwarnings("ignore", message=r".*(not in session|User-placed attribute).*")
 
-from .data_cli import data_app  # noqa: E402  (sub-command groups live in their own modules)
+from course.cli.data import data_app  # noqa: E402  (sub-command groups live in their own modules)
 
 app.add_typer(data_app, name="data")
 
@@ -72,7 +72,7 @@ def _fail(exc: UserError) -> None:
 @app.command()
 def check() -> None:
     """Lint the course sources: exercise syntax, grade ids, points, leaks, module pages, toc."""
-    from .lint import check_course
+    from course.authoring.lint import check_course
 
     layout = Layout.here()
     errors = check_course(layout)
@@ -94,7 +94,7 @@ def release_cmd(
     solutions: Annotated[bool, typer.Option(help="Also write instructor solution notebooks")] = True,
 ) -> None:
     """Write nbgrader source notebooks and make the student release with stock nbgrader."""
-    from .release import release, write_solution
+    from course.authoring.release import release, write_solution
 
     layout = Layout.here()
     course_dir = (course_dir or layout.grading).resolve()
@@ -139,11 +139,11 @@ def autograde(
     broken or tampering submissions get a reason or a flag instead of stopping the batch.
     Writes grades_ASSIGNMENT.csv in the course directory.
     """
-    from .grader.engine import GradingError, submissions
-    from .grader.engine import autograde as grade_all
-    from .grader.imports import light_imports
-    from .grader.report import summary, write_grades_csv
-    from .grader.sandbox import Limits, parse_size
+    from course.grader.engine import GradingError, submissions
+    from course.grader.engine import autograde as grade_all
+    from course.grader.imports import light_imports
+    from course.grader.report import summary, write_grades_csv
+    from course.grader.sandbox import Limits, parse_size
 
     light_imports()
     layout = Layout.here()
@@ -193,8 +193,8 @@ def feedback(
 ) -> None:
     """Write feedback/<student>/ASSIGNMENT/<notebook>.html: each visible test's result and message,
     never the source of hidden tests."""
-    from .grader.config import db_url, load_nbgrader_config
-    from .grader.feedback import write_feedback
+    from course.grader.config import db_url, load_nbgrader_config
+    from course.grader.feedback import write_feedback
 
     layout = Layout.here()
     course_dir = (course_dir or layout.grading).resolve()
@@ -214,8 +214,8 @@ def build(
 ) -> None:
     """Build the executed HTML book into _build/html (warnings are errors), then the offline
     edition. Only what changed since the last build is redone."""
-    from .book import LOG_FILE, Step
-    from .book import build as build_book
+    from course.book.pipeline import LOG_FILE, Step
+    from course.book.pipeline import build as build_book
 
     layout = Layout.here()
     lines: list[str] = []
@@ -250,7 +250,7 @@ def publish(
 ) -> None:
     """Assemble what a static host serves from the built book: the site, the offline zip and
     PDF, and the student notebooks where the Binder and Colab buttons look for them."""
-    from .publish import publish as publish_site
+    from course.book.publish import publish as publish_site
 
     layout = Layout.here()
     problems = publish_site(layout, out.resolve(), branch)
@@ -266,7 +266,7 @@ def publish(
 @app.command()
 def preview(module: Annotated[str, typer.Argument(help="Module id, e.g. m06_mse")]) -> None:
     """Build one module (pages + its exercise's student page) as a small book, fast."""
-    from .book import preview as preview_module
+    from course.book.pipeline import preview as preview_module
 
     layout = Layout.here()
     try:
@@ -290,7 +290,7 @@ def prove(
     """Grade each exercise's solution, blank release and stubbed answers with real nbgrader."""
     import tempfile
 
-    from .prove import prove as prove_exercise
+    from course.authoring.prove import prove as prove_exercise
 
     layout = Layout.here()
     names = list(exercises or [p.stem for p in layout.exercise_sources()])
@@ -330,7 +330,7 @@ def export_cmd(
         "https://rta-mooc.github.io/rta-mooc",
 ) -> None:
     """Export modules as a ready-to-run course: nbgrader course dir, mini book, data, LMS."""
-    from .export import ExportError, export
+    from course.kit.export import ExportError, export
 
     layout = Layout.here()
     try:
@@ -354,7 +354,7 @@ def grades(
     out: Annotated[Path | None, typer.Option(help="CSV to write")] = None,
 ) -> None:
     """Write all grades in Canvas's or Moodle's gradebook CSV import format."""
-    from .lms import write_canvas_csv, write_moodle_csv
+    from course.kit.lms import write_canvas_csv, write_moodle_csv
 
     writers = {"canvas": write_canvas_csv, "moodle": write_moodle_csv}
     if fmt not in writers:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import nbformat
 
-from .exercise import Kind
-from .paths import Layout
-from .release import Released, ensure_course_dir, nbgrader, release
+from course.authoring.exercise import Kind
+from course.authoring.release import Released, ensure_course_dir, nbgrader, release
+from course.paths import Layout
 
 
 @dataclass

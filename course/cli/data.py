@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import data
+from course import data
 
 data_app = typer.Typer(help="The course's research data library (datasets/).", no_args_is_help=True)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import jupytext
 import yaml
 
-from .exercise import (
+from course.authoring.exercise import (
     GRADE_ID,
     HIDDEN_BEGIN,
     HIDDEN_END,
@@ -20,7 +20,7 @@ from .exercise import (
     read_exercise,
     region_text,
 )
-from .paths import Layout
+from course.paths import Layout
 
 # Lines shorter than this (e.g. "return n") are too generic to count as leaked solution text.
 MIN_LEAK_CHARS = 16
