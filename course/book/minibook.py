@@ -17,7 +17,8 @@ import yaml
 
 from course.paths import Layout
 
-REFERENCE_PAGES = ("modules/bibliography",)
+# Pages that chapters refer to ({term} links, citations): every small book carries them.
+REFERENCE_PAGES = ("modules/glossary", "modules/bibliography")
 
 
 def module_ids(layout: Layout) -> list[str]:
@@ -66,7 +67,8 @@ def minibook_toc(layout: Layout, modules: list[str], root: str | None = None) ->
     """A jb-book toc for `modules`. With no `root`, the first module's overview is the root."""
     check_modules(layout, modules)
     entries = module_entries(layout, modules)
-    reference = {"caption": "Reference", "chapters": [{"file": p} for p in REFERENCE_PAGES]}
+    reference = {"caption": "Reference", "chapters": [
+        {"file": p} for p in REFERENCE_PAGES if (layout.root / f"{p}.md").exists()]}
     if root is None:
         first, rest = entries[0], entries[1:]
         chapters = [*first.get("sections", []), *rest]

@@ -193,6 +193,10 @@ def export_book(layout: Layout, modules: list[str], out: Path, log: Log) -> None
     shutil.copytree(layout.modules / "_static", book / "_static")
     (book / "bibliography.md").write_text("# Bibliography\n\n```{bibliography}\n```\n",
                                           encoding="utf-8")
+    reference = [{"file": "bibliography"}]
+    if (layout.modules / "glossary.md").exists():  # chapters link key terms to it
+        shutil.copy2(layout.modules / "glossary.md", book / "glossary.md")
+        reference.insert(0, {"file": "glossary"})
     titles = []
     chapters = []
     for module in modules:
@@ -211,7 +215,7 @@ def export_book(layout: Layout, modules: list[str], out: Path, log: Log) -> None
         encoding="utf-8")
     toc = {"format": "jb-book", "root": root_md,
            "parts": [{"caption": "Modules", "chapters": chapters},
-                     {"caption": "Reference", "chapters": [{"file": "bibliography"}]}]}
+                     {"caption": "Reference", "chapters": reference}]}
     (book / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
     config = {
         "title": "From Research to Action: selected modules",
