@@ -88,7 +88,7 @@ def generalized_scale_up(y_hidden, v_known, known_sizes, N_F,
 
 
 def adjustment_factors(mean_frame_degree, mean_hidden_degree, mean_hidden_visibility) -> dict:
-    """Decompose the basic estimator's bias (Feehan & Salganik 2016, precision taken as 1).
+    """Decompose the basic estimator's bias (Feehan & Salganik 2016), with no false reports.
 
     degree_ratio  delta = average degree of hidden-group members / average degree in the frame
     transmission  tau   = average visibility / average degree of hidden-group members
