@@ -29,6 +29,11 @@ VARIANTS = {
         "q2": "import matplotlib.pyplot as plt\ndef double(v):\n    return 2 * v\n"
               "plt.plot([1, 2, 3], [double(1), double(2), double(3)])\nplt.title('doubles')",
     },
+    "wide": {  # a wide table prints in full in a kernel, cut to 80 columns in a terminal
+        "q1": "import pandas as pd\nmean = float(numbers.mean())\n"
+              "pd.DataFrame({f'column_{i}': range(3) for i in range(14)})",
+        "q2": "def double(v):\n    return 2 * v\n",
+    },
     "wrong": {"q1": "mean = float(numbers.median()) + 0.5", "q2": "def double(v):\n    return v ** 2\n"},
     "crashing": {"q1": "mean = numbers.no_such_method()", "q2": "def double(v):\n    raise ValueError(v)\n"},
 }
@@ -57,4 +62,5 @@ def test_identical_to_stock_nbgrader(mini_course, tmp_path) -> None:
     assert all(not o.failed and not o.flags for o in outcomes), [o.status for o in outcomes]
     assert diff_courses(stock, ours, "toy") == []
     scores = {o.student: o.score for o in outcomes}
-    assert scores == {"correct": 5, "blank": 0, "partly": 2, "noisy": 5, "wrong": 2, "crashing": 0}
+    assert scores == {"correct": 5, "blank": 0, "partly": 2, "noisy": 5, "wide": 5, "wrong": 2,
+                      "crashing": 0}

@@ -224,15 +224,17 @@ def tree_fingerprint(root: Path, skip: tuple[str, ...] = (), content: bool = Fal
 
 
 def _assets(html: Path) -> list[Path]:
-    return [f for d in ("_static", "_images") for f in sorted((html / d).rglob("*")) if f.is_file()]
+    """Every file of the site but the offline edition."""
+    return [f for f in sorted(html.rglob("*"))
+            if f.is_file() and f.relative_to(html).parts[0] != "offline"]
 
 
 def lighten_incremental(html: Path, cache: Path, stamps: dict[str, str], log: Callable[[str], None],
                         progress: Progress) -> bool:
-    """Slim the site, reusing earlier work. Sphinx copies the theme's files and the figures again
-    on every build; a file whose bytes were slimmed before gets its slimmed bytes back from the
-    cache, and when every page and asset is then as it was, nothing else is redone.
-    Returns whether the slimming ran."""
+    """Slim the site, reusing earlier work. Sphinx copies the theme's files and the figures and
+    writes the search and index pages again on every build; a file whose bytes were slimmed
+    before gets its slimmed bytes back from the cache, and when every file is then as it was,
+    nothing else is redone. Returns whether the slimming ran."""
     cache.mkdir(parents=True, exist_ok=True)
     for f in _assets(html):
         hit = cache / hashlib.sha256(f.read_bytes()).hexdigest()

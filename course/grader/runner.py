@@ -16,7 +16,7 @@ from typing import Any
 
 from .channel import Sender
 from .cheats import Guard, audit_hook
-from .shell import CaptureStream, GradingShell, Recorder
+from .shell import CaptureStream, Recorder, ZMQGradingShell
 
 _now = datetime.now
 _kill = os.kill  # bound now: student code may replace os.kill
@@ -45,7 +45,7 @@ class FdDrain:
                 recorder.write(name, data.decode("utf-8", "replace"))
 
 
-def run_cells(shell: GradingShell, chan: Sender, plan: list[tuple[int, str, str]],
+def run_cells(shell: ZMQGradingShell, chan: Sender, plan: list[tuple[int, str, str]],
               paths: dict[str, Any], drain: FdDrain, output_chars: int) -> None:
     random.seed()
     if "numpy" in sys.modules:
@@ -92,7 +92,7 @@ def run_cells(shell: GradingShell, chan: Sender, plan: list[tuple[int, str, str]
     chan.send({"t": "done"})
 
 
-def child_main(chan_fd: int, out_fd: int, err_fd: int, shell: GradingShell, job: dict[str, Any]) -> None:
+def child_main(chan_fd: int, out_fd: int, err_fd: int, shell: ZMQGradingShell, job: dict[str, Any]) -> None:
     """Entry point right after fork. Never returns: the process always ends with os._exit."""
     code = 0
     try:

@@ -188,13 +188,22 @@ class RecordingDisplayPublisher(DisplayPublisher):
             self.recorder.clear(wait)
 
 
-class GradingShell(InteractiveShell):
-    """InteractiveShell wired to a Recorder; tracebacks become nbformat `error` outputs."""
+class ZMQGradingShell(InteractiveShell):
+    """InteractiveShell wired to a Recorder; tracebacks become nbformat `error` outputs.
+
+    The "ZMQ" in the name is load-bearing: pandas (and tqdm, ...) decide they print to a
+    notebook front end, not a terminal, when the shell's type name contains "zmq", as
+    ipykernel's ZMQInteractiveShell's does. Under another name, or without a `kernel`, wide
+    DataFrames are cut to the terminal width ("...") and the autograded notebook differs from
+    stock nbgrader's."""
 
     displayhook_class = Type(RecordingDisplayHook)
     display_pub_class = Type(RecordingDisplayPublisher)
     compiler_class = Type(XCachingCompiler)
     recorder: Recorder | None = None
+    # ipykernel's shell has a kernel; pandas asks `hasattr(get_ipython(), "kernel")` when it is
+    # imported to choose its defaults (display.max_columns 20 in a kernel, 0 in a terminal)
+    kernel: Any = None
 
     def attach(self, recorder: Recorder) -> None:
         self.recorder = recorder
@@ -227,9 +236,9 @@ def language_info() -> dict[str, Any]:
             "pygments_lexer": "ipython3", "version": sys.version.split()[0]}
 
 
-def make_shell() -> GradingShell:
+def make_shell() -> ZMQGradingShell:
     from traitlets.config import Config
 
     cfg = Config()
     cfg.HistoryManager.enabled = False  # no sqlite and no saving thread: the shell is forked
-    return GradingShell.instance(config=cfg)
+    return ZMQGradingShell.instance(config=cfg)

@@ -44,7 +44,8 @@ def warm(extra: tuple[str, ...] = ()) -> None:
     from .shell import make_shell
 
     SHELL = make_shell()
-    with warnings.catch_warnings():
+    # import as a cell would: get_ipython() defined (pandas reads it at import to pick defaults)
+    with warnings.catch_warnings(), SHELL.builtin_trap:
         warnings.simplefilter("ignore")
         for mod in extra:
             try:
