@@ -104,6 +104,16 @@ def check_exercise(ex: Exercise, layout: Layout | None = None) -> list[ExerciseE
             err(first, f"answer '{first.grade_id}' (question {q}) is not followed by a tests cell",
                 fix="add a `tests` code cell with :points: right after the answer")
 
+    # A question's prompt is its own cell. Right after a written answer, an answer or a
+    # written cell means the prompt was typed into the model answer: hidden from students.
+    for before, c in zip(ex.cells, ex.cells[1:], strict=False):
+        if before.kind is Kind.WRITTEN and c.kind in (Kind.ANSWER, Kind.WRITTEN):
+            err(c, f"'{c.grade_id}' directly follows the written answer '{before.grade_id}' "
+                   "with no prompt between them: the prompt is probably inside that model answer, "
+                   "which students never see",
+                fix=f"end the written cell '{before.grade_id}' with a `+++` line, then write the "
+                    "next prompt in its own markdown cell")
+
     # Nothing a student sees may contain solution text or hidden-test text.
     secrets: list[tuple[str, str]] = []
     for c in ex.cells:
