@@ -28,6 +28,23 @@ def test_broken_course_fails_with_location(mini_course, monkeypatch) -> None:
     assert "is not followed by a tests cell" in result.output and "fix:" in result.output
 
 
+def test_prompt_swallowed_by_a_model_answer_is_reported(mini_course, monkeypatch) -> None:
+    """A written answer with no `+++` after it takes the next prompt into the model answer,
+    which students never see; the question after it then has no prompt."""
+    monkeypatch.setenv("RTA_ROOT", str(mini_course.root))
+    path = mini_course.exercises / "toy.md"
+    path.write_text(path.read_text() + "\nNow write `triple(v)`.\n\n```{code-cell} python\n"
+                    ":tags: [answer]\n\ndef triple(v):\n    ### BEGIN SOLUTION\n    return 3 * v\n"
+                    "    ### END SOLUTION\n```\n\n```{code-cell} python\n:tags: [tests]\n:points: 1\n\n"
+                    "assert triple(1) == 3\n```\n")
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 1
+    assert "directly follows the written answer 'q3'" in result.output and "`+++`" in result.output
+    text = path.read_text().replace("\nNow write `triple(v)`.", "\n+++\n\nNow write `triple(v)`.")
+    path.write_text(text)
+    assert runner.invoke(app, ["check"]).exit_code == 0
+
+
 def test_toc_entry_without_page_is_reported(mini_course, monkeypatch) -> None:
     monkeypatch.setenv("RTA_ROOT", str(mini_course.root))
     toc = mini_course.root / "_toc.yml"
