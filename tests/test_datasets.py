@@ -63,7 +63,8 @@ def test_checksum_and_metadata(name: str) -> None:
     assert b"\r" not in raw, "CSV must have \\n line endings"
     for key in ("title", "description", "derivation", "citation", "years"):
         assert meta.get(key), f"{name}: {key} missing"
-    assert meta["modules"] and all(1 <= m <= 10 for m in meta["modules"])
+    modules = {int(d.name[1:3]) for d in (DATASETS.parent / "modules").glob("m[0-9][0-9]_*") if d.is_dir()}
+    assert meta["modules"] and set(meta["modules"]) <= modules, f"{name}: modules {meta['modules']}"
     assert meta["licenses"] and all(lic.get("title") or lic.get("name") for lic in meta["licenses"])
     for s in meta["sources"]:
         assert s.get("title") and s.get("publisher"), f"{name}: source lacks title/publisher"

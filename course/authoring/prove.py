@@ -38,6 +38,14 @@ class Proof:
     def auto_max(self) -> float:
         return sum(c.points or 0 for c in self.released.exercise.cells if c.kind is Kind.TESTS)
 
+    def verdict(self) -> bool:
+        """The proof holds: the solution earns every autograded point, the blank release none,
+        and stubbing any one answer loses at least that question's points."""
+        stubs = {s: self.auto_total(s) for s in self.scores if s.startswith("wrong_q")}
+        return (self.auto_total("solution") == self.auto_max and self.auto_total("blank") == 0
+                and all(v <= self.expected_without(int(s.removeprefix("wrong_q")))
+                        for s, v in stubs.items()))
+
     def expected_without(self, question: int) -> float:
         ex = self.released.exercise
         lost = sum(c.points or 0 for c in ex.cells

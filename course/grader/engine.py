@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from course.errors import UserError
+
 from .config import cell_timeout, db_url, load_nbgrader_config
 from .gradebook import GradebookWriter, Outcome, scratch_files
 from .jobs import Job, Settings
@@ -14,7 +16,7 @@ from .submission import Submission, read_submission_tree, submitted_students
 from .template import load_template
 
 
-class GradingError(Exception):
+class GradingError(UserError):
     """The batch cannot start (no assignment in the gradebook, no submissions)."""
 
 

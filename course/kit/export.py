@@ -30,12 +30,13 @@ import yaml
 from course.authoring.exercise import read_exercise
 from course.authoring.release import ensure_course_dir, nbgrader, write_source
 from course.book.minibook import check_modules, module_ids, module_pages
+from course.errors import UserError
 from course.paths import Layout
 
 Log = Callable[[str], None]
 
 
-class ExportError(Exception):
+class ExportError(UserError):
     """Bad arguments: names the problem and what to do."""
 
 
@@ -57,10 +58,11 @@ def resolve_modules(layout: Layout, spec: str) -> list[str]:
         else:
             match = [m for m in known if m == token]
         if not match:
-            raise ExportError(f"unknown module '{token}'; choose from: {', '.join(known)}")
+            raise ExportError(f"unknown module '{token}'",
+                              fix=f"choose from: {', '.join(known) or '(no module in modules/)'}")
         out += match
     if not out:
-        raise ExportError("no module given; use e.g. --modules 2,6")
+        raise ExportError("no module given", fix="name modules, e.g. --modules 2,6")
     check_modules(layout, out)
     return sorted(set(out), key=known.index)
 
@@ -148,8 +150,8 @@ def execute_page(path: Path, timeout: int = 300) -> nbformat.NotebookNode:
         NotebookClient(nb, timeout=timeout, kernel_name="python3",
                        resources={"metadata": {"path": str(path.parent)}}).execute()
     except CellExecutionError as exc:
-        raise ExportError(f"{path}: a cell failed while executing the page; run "
-                          f"`rta preview {path.parent.name}` to see it\n{str(exc)[:2000]}") from exc
+        raise ExportError(f"a cell failed while executing the page\n{str(exc)[:2000]}", path=path,
+                          fix=f"run `rta preview {path.parent.name}` to see it") from exc
     return nb
 
 
@@ -383,8 +385,8 @@ def export(layout: Layout, spec: str, out: Path, *, hub_url: str = "https://hub.
            book_url: str = "https://rta-mooc.github.io/rta-mooc", log: Log = print) -> Export:
     modules = resolve_modules(layout, spec)
     if out.exists() and any(out.iterdir()):
-        raise ExportError(f"{out} exists and is not empty; choose a new folder "
-                          "(nothing is overwritten)")
+        raise ExportError(f"{out} exists and is not empty (nothing is overwritten)",
+                          fix="choose a new or empty folder for --out")
     exp = Export(out=out, modules=modules,
                  exercises=[m for m in modules if (layout.exercises / f"{m}.md").exists()],
                  datasets=_datasets_used(layout, modules))

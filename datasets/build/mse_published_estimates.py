@@ -54,7 +54,7 @@ RESOURCE = {
         "in `mse_overlap`. No central estimate is included: none was verified."
     ),
     "years": "2013",
-    "modules": [6],  # also module 11; tests/test_datasets.py allows only 1-10 for now
+    "modules": [6, 11],
     "sources": [
         {"title": "Modern Slavery: an application of multiple systems estimation",
          "publisher": "Home Office (UK); B. W. Silverman, Chief Scientific Adviser",
