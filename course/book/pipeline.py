@@ -309,7 +309,7 @@ def build(layout: Layout, log: Callable[[str], None], progress: Progress = _quie
     if offline:
         status = _offline(layout, html, stamps, log, progress, verbose)
     _stamps(layout).write_text(json.dumps(stamps, indent=1, sort_keys=True))
-    progress(Step("done"))
+    progress(Step("book built", done=1, total=1))
     return status
 
 
