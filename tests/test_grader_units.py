@@ -43,3 +43,22 @@ def test_channel_rejects_garbage() -> None:
     msgs = r.feed(b'{"t": "start", "i": 1}\nnot json\n{"no": "type"}\n{"t": "do')
     assert msgs == [{"t": "start", "i": 1}] and r.garbage == 2
     assert r.feed(b'ne"}\n') == [{"t": "done"}]
+
+
+def test_stream_split_points_do_not_count_as_differences() -> None:
+    """ipykernel cuts a stream where its 0.2 s flush falls; the text is what is compared."""
+    import json
+
+    from course.grader.compare import normalise_notebook
+
+    def nb(outputs):
+        return json.dumps({"cells": [{"cell_type": "code", "metadata": {}, "outputs": outputs}]})
+
+    one = [{"name": "stdout", "output_type": "stream", "text": ["PASS a\n", "PASS b\n"]}]
+    two = [{"name": "stdout", "output_type": "stream", "text": ["PASS a\n"]},
+           {"name": "stdout", "output_type": "stream", "text": ["PASS b\n"]}]
+    other = [{"name": "stdout", "output_type": "stream", "text": ["PASS a\n"]},
+             {"name": "stderr", "output_type": "stream", "text": ["PASS b\n"]}]
+    assert normalise_notebook(nb(one)) == normalise_notebook(nb(two))
+    assert normalise_notebook(nb(one)) != normalise_notebook(nb(other))
+    assert normalise_notebook(nb(one)) != normalise_notebook(nb([{**one[0], "text": ["PASS a\n"]}]))

@@ -117,7 +117,8 @@ def publish(layout: Layout, out: Path, branch: str = DEFAULT_BRANCH) -> list[str
         shutil.rmtree(out)
     shutil.copytree(html, out, ignore=shutil.ignore_patterns(".buildinfo", "*.map"))
     notebooks = layout.generated / "exercises"
-    shutil.copytree(notebooks, out / "_generated" / "exercises",
+    # beside the site's own pages for them (_generated/exercises/*.html)
+    shutil.copytree(notebooks, out / "_generated" / "exercises", dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("*.zip"))
     if (layout.root / ".binder").is_dir():
         shutil.copytree(layout.root / ".binder", out / ".binder")

@@ -37,10 +37,32 @@ def gradebook_rows(db_url: str, assignment: str) -> dict[str, dict[str, Any]]:
     return out
 
 
+def _coalesce_streams(outputs: list[Any]) -> list[Any]:
+    """Join consecutive outputs of the same stream. Where ipykernel cuts a stream in two depends
+    on timing (it flushes every 0.2 s), so two stock runs of one notebook can differ there;
+    the text is the same."""
+    out: list[Any] = []
+    for o in outputs:
+        if (out and isinstance(o, dict) and o.get("output_type") == "stream"
+                and out[-1].get("output_type") == "stream" and out[-1].get("name") == o.get("name")):
+            prev = out[-1]
+            joined = "".join(prev["text"]) if isinstance(prev["text"], list) else prev["text"]
+            joined += "".join(o["text"]) if isinstance(o.get("text"), list) else o.get("text", "")
+            out[-1] = {**prev, "text": joined}
+        else:
+            out.append(dict(o) if isinstance(o, dict) else o)
+    for o in out:
+        if isinstance(o, dict) and o.get("output_type") == "stream" and isinstance(o.get("text"), list):
+            o["text"] = "".join(o["text"])
+    return out
+
+
 def normalise_notebook(text: str) -> dict[str, Any]:
     nb = json.loads(text)
     for cell in nb.get("cells", []):
         cell.get("metadata", {}).pop("execution", None)
+        if isinstance(cell.get("outputs"), list):
+            cell["outputs"] = _coalesce_streams(cell["outputs"])
     out = json.dumps(nb, sort_keys=True)
     for pattern, repl in _VOLATILE:
         out = pattern.sub(repl, out)
