@@ -2,8 +2,9 @@
 
 Binder and Colab open a notebook from a path in a Git repository, not from the web site, so
 the published tree is both: the slimmed site at its root (with the offline zip and PDF), and
-the generated student notebooks at `_generated/exercises/` plus `.binder/`, on the branch the
-launch buttons name. Push OUT to that branch (the workflow in `.github/workflows/book.yml`
+what the launch buttons open - the generated student notebooks at `_generated/exercises/`, the
+chapters' MyST sources, and the package, data and `.binder/` that Binder installs - on the
+branch the launch buttons name. Push OUT to that branch (the workflow in `.github/workflows/book.yml`
 does) and the site, its downloads and every launch button work.
 """
 
@@ -19,6 +20,8 @@ from course.errors import UserError
 from course.paths import Layout
 
 DEFAULT_BRANCH = "gh-pages"
+# What a launched notebook needs on the branch: the chapter sources, the package, the data.
+LAUNCH_SOURCES = (".binder", "modules", "course", "datasets", "pyproject.toml", "README.md", "LICENSE")
 _LAUNCH = re.compile(r'href="(https://(?:mybinder\.org|colab\.research\.google\.com)[^"]+)"')
 _LOCAL = re.compile(r'href="([^"#?:]+\.(?:ipynb|md|zip|pdf))"')
 
@@ -120,8 +123,15 @@ def publish(layout: Layout, out: Path, branch: str = DEFAULT_BRANCH) -> list[str
     # beside the site's own pages for them (_generated/exercises/*.html)
     shutil.copytree(notebooks, out / "_generated" / "exercises", dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("*.zip"))
-    if (layout.root / ".binder").is_dir():
-        shutil.copytree(layout.root / ".binder", out / ".binder")
+    # Binder opens a chapter's MyST source and builds its environment from the same branch
+    # (.binder/requirements.txt installs this package with the data library).
+    for rel in LAUNCH_SOURCES:
+        src = layout.root / rel
+        if src.is_dir():
+            shutil.copytree(src, out / rel, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "build"))
+        elif src.is_file():
+            shutil.copy2(src, out / rel)
     cfg = yaml.safe_load((layout.root / "_config.yml").read_text(encoding="utf-8")) or {}
     _retarget(out, str((cfg.get("repository") or {}).get("branch", "main")), branch)
     (out / ".nojekyll").write_text("")  # GitHub Pages: serve _static/ and _images/ as they are
