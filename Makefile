@@ -33,7 +33,7 @@ book: $(STAMP) browser
 
 test: $(STAMP) system-deps
 	$(BIN)/ruff check course tests benchmarks datasets/build
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2 --dist loadgroup --durations=15
 
 check: $(STAMP)
 	$(BIN)/rta check
