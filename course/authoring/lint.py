@@ -19,6 +19,7 @@ from course.authoring.exercise import (
     Kind,
     read_exercise,
     region_text,
+    strip_region,
 )
 from course.paths import Layout
 
@@ -127,9 +128,9 @@ def check_exercise(ex: Exercise, layout: Layout | None = None) -> list[ExerciseE
     for c in ex.cells:
         visible = c.source
         if c.kind is Kind.ANSWER:
-            visible = _outside(c.source, SOLUTION_BEGIN, SOLUTION_END)
+            visible = strip_region(c.source, SOLUTION_BEGIN, SOLUTION_END)
         elif c.kind is Kind.TESTS:
-            visible = _outside(c.source, HIDDEN_BEGIN, HIDDEN_END)
+            visible = strip_region(c.source, HIDDEN_BEGIN, HIDDEN_END)
         elif c.kind is Kind.WRITTEN:
             continue
         lines = {ln.strip() for ln in visible.splitlines()}
@@ -138,19 +139,6 @@ def check_exercise(ex: Exercise, layout: Layout | None = None) -> list[ExerciseE
                 err(c, f"{what} text is visible to students: {secret!r}",
                     fix=f"remove it from this cell or keep it only inside the {what} region")
     return errors
-
-
-def _outside(source: str, begin: str, end: str) -> str:
-    out, inside = [], False
-    for ln in source.splitlines():
-        s = ln.strip()
-        if s == begin:
-            inside = True
-        elif s == end:
-            inside = False
-        elif not inside:
-            out.append(ln)
-    return "\n".join(out)
 
 
 def check_page(path: Path) -> list[ExerciseError]:
