@@ -139,13 +139,31 @@ def export_datasets(layout: Layout, names: list[str], out: Path) -> None:
 _MD_LINK = re.compile(r"\]\((?!https?:)([^)#\s]+?)\.md(#[^)]*)?\)")
 
 
-def execute_page(path: Path, timeout: int = 300) -> nbformat.NotebookNode:
-    """Run a MyST page as a notebook in its own folder, as the book build does."""
+def from_book_cache(nb: nbformat.NotebookNode, cache_dir: Path) -> nbformat.NotebookNode | None:
+    """The page's outputs from the book's execution cache (same code, same kernel), if the
+    book was built since the page last changed: no second execution."""
+    if not cache_dir.is_dir():
+        return None
+    try:
+        from jupyter_cache import get_cache
+
+        _, merged = get_cache(str(cache_dir)).merge_match_into_notebook(nb)
+    except Exception:  # no match (the page changed) or an unreadable cache: execute instead
+        return None
+    return merged
+
+
+def execute_page(path: Path, timeout: int = 300, cache_dir: Path | None = None) -> nbformat.NotebookNode:
+    """Run a MyST page as a notebook in its own folder, as the book build does (or take its
+    outputs from the book's execution cache when they are there)."""
     import jupytext
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
     nb = jupytext.read(path, fmt="md:myst")
+    cached = from_book_cache(nb, cache_dir) if cache_dir else None
+    if cached is not None:
+        return cached
     try:
         NotebookClient(nb, timeout=timeout, kernel_name="python3",
                        resources={"metadata": {"path": str(path.parent)}}).execute()
@@ -175,8 +193,8 @@ def export_book(layout: Layout, modules: list[str], out: Path, log: Log) -> None
                     shutil.copy2(scratch.root / f"{page}.ipynb", dest.with_suffix(".ipynb"))
                     shutil.copy2(scratch.root / f"{page}.zip", dest.with_suffix(".zip"))
                     continue
-                log(f"executing {page}")
-                nb = execute_page(layout.root / f"{page}.md")
+                log(f"page {page}")
+                nb = execute_page(layout.root / f"{page}.md", cache_dir=layout.build / ".jupyter_cache")
                 nb.metadata["mystnb"] = {"execution_mode": "off"}
                 for cell in nb.cells:  # pages ship as .ipynb: point links at them
                     if cell.cell_type == "markdown":
