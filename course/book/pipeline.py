@@ -316,14 +316,17 @@ def build(layout: Layout, log: Callable[[str], None], progress: Progress = _quie
 def _offline(layout: Layout, html: Path, stamps: dict[str, str], log: Callable[[str], None],
              progress: Progress, verbose: bool) -> int:
     """The PDF (when a browser can print it) and the site zip, each only when out of date."""
-    doctrees = tree_fingerprint(layout.build / ".doctrees") if (layout.build / ".doctrees").exists() else ""
+    def doctrees() -> str:  # what the pages were built from
+        d = layout.build / ".doctrees"
+        return tree_fingerprint(d) if d.exists() else ""
+
     pdf = html / "offline" / "rta-mooc-book.pdf"
     reason = pdf_unavailable()
     if reason:
         log(f"PDF skipped: {reason}. The HTML book and the site zip are complete.")
         _unlink_pdf(layout, html)
         stamps.pop("pdf", None)
-    elif stamps.get("pdf") != doctrees or not pdf.exists():
+    elif stamps.get("pdf") != doctrees() or not pdf.exists():
         progress(Step("PDF: single-page build"))
         status = run_jupyter_book(layout, log, builder="singlehtml", progress=progress,
                                   verbose=verbose)
@@ -332,7 +335,7 @@ def _offline(layout: Layout, html: Path, stamps: dict[str, str], log: Callable[[
         progress(Step("PDF: printing in Chromium"))
         try:
             book_pdf(layout, layout.build / "singlehtml")
-            stamps["pdf"] = doctrees
+            stamps["pdf"] = doctrees()  # after the single-page build, which re-saves them
         except PdfUnavailable as exc:
             log(f"PDF skipped: {exc}. The HTML book and the site zip are complete.")
             _unlink_pdf(layout, html)
