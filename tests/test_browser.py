@@ -34,20 +34,12 @@ def site(built_book):
         ctx.close()
 
 
-@pytest.fixture(scope="session")
-def visits(built_book):
-    """One visit per page: network, console and the axe-core audit (WCAG 2.1 A and AA).
-    Session-scoped and with a browser of its own that is closed before it returns: when
-    xdist interleaves another module's tests, the 62-page audit is not run a second time,
-    and no Playwright instance outlives the fixture (another module may start its own)."""
+@pytest.fixture(scope="module")
+def visits(site):
+    """One visit per page: network, console and the axe-core audit (WCAG 2.1 A and AA)."""
+    base, ctx, root = site
     script = AXE.read_text(encoding="utf-8")
-    out = {}
-    with serve(built_book) as base, browser() as b:
-        ctx = b.new_context(viewport={"width": 1280, "height": 900})
-        for rel in _rel_pages(built_book):
-            out[rel] = load(ctx, base + rel, audit_script=script)
-        ctx.close()
-    return out
+    return {rel: load(ctx, base + rel, audit_script=script) for rel in _rel_pages(root)}
 
 
 def _rel_pages(root: Path) -> list[str]:
