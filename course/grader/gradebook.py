@@ -65,9 +65,6 @@ class GradebookWriter:
     def close(self) -> None:
         self.gb.close()
 
-    def submitted_dir(self, student: str) -> Path:
-        return self.course_dir / "submitted" / student / self.assignment
-
     def record(self, result: JobResult, submitted: Submission) -> Outcome:
         """Write one result; `submitted` is what was read of the submission folder (its extra
         files and timestamp.txt, never read again from the student's folder)."""
