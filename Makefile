@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml requirements.lock
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	@echo "==> installing pinned dependencies into $(VENV) (requirements.lock)"
-	$(BIN)/pip install -q --disable-pip-version-check -c requirements.lock -e ".[authoring,dev]"
+	$(BIN)/pip install -q --disable-pip-version-check -c requirements.lock -e ".[authoring,dev,hub]"
 	@# rfc3987-syntax (an optional extra of jsonschema's format checks, pulled in by jupyter-events)
 	@# builds a grammar at import: 1.6 s of CPU in every process that imports nbformat (each
 	@# nbgrader and jupyter-book run). Nothing here checks IRI formats, so jsonschema skips it.
