@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book test lint check release clean system-deps browser
+.PHONY: book test lint check release clean system-deps browser hub-deps
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,19 @@ browser:
 book: $(STAMP) browser
 	$(BIN)/rta build
 
-test: $(STAMP) system-deps
+# The proxy `rta hub` runs in front of JupyterHub (npm, pinned by course/hub/node/package-lock.json),
+# installed into the venv: nothing global.
+CHP := $(VENV)/node/node_modules/.bin/configurable-http-proxy
+$(CHP): course/hub/node/package.json course/hub/node/package-lock.json
+	@mkdir -p $(VENV)/node
+	@cp course/hub/node/package.json course/hub/node/package-lock.json $(VENV)/node/
+	@echo "==> installing configurable-http-proxy into $(VENV)/node (npm ci)"
+	npm ci --prefix $(VENV)/node --no-fund --no-audit --loglevel=error
+	@touch $@
+
+hub-deps: $(STAMP) $(CHP)
+
+test: $(STAMP) system-deps hub-deps
 	$(BIN)/ruff check course tests benchmarks datasets/build
 	$(BIN)/pytest -n 2 --dist loadgroup --durations=15
 
