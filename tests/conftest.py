@@ -35,6 +35,24 @@ def submit(course_dir: Path, student: str, notebook, assignment: str = "toy") ->
     return target
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep each `xdist_group` on one worker. pytest-xdist 3.8 tags grouped tests by setting
+    `item._nodeid`, which pytest 9 no longer reads (node ids live in `item._id`), so
+    `--dist loadgroup` silently spread the book's browser tests over both workers: the book
+    fixtures ran twice and one worker idled on the book lock. Re-tag them where pytest looks."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                        for m in item.iter_markers("xdist_group")})
+        tag = "@" + "_".join(names)
+        if names and not item.nodeid.endswith(tag):
+            item._id = coerce_node_id(item.nodeid + tag)  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="session")
 def layout() -> Layout:
     return Layout(ROOT)
