@@ -6,6 +6,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# mypy checks course/ (pyproject.toml). course/grader is left out until its strict-clean
+# rework lands; its owner then empties this.
+MYPY_SCOPE := --exclude '^course/grader/'
 
 .PHONY: book test lint check release clean system-deps browser hub-deps
 
@@ -45,6 +48,7 @@ hub-deps: $(STAMP) $(CHP)
 
 test: $(STAMP) system-deps hub-deps
 	$(BIN)/ruff check course tests benchmarks datasets/build
+	$(BIN)/mypy $(MYPY_SCOPE)
 	$(BIN)/pytest -n 2 --dist loadgroup --durations=15
 
 check: $(STAMP)
@@ -52,6 +56,7 @@ check: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check course tests benchmarks datasets/build
+	$(BIN)/mypy $(MYPY_SCOPE)
 
 clean:
 	rm -rf _build _generated grading/source grading/release grading/autograded grading/feedback grading/gradebook.db

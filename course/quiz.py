@@ -84,7 +84,7 @@ class Quiz:
         if isinstance(answer, bool):
             raise ValueError("answer must be an option index (int) or a list of indices, not a bool")
         if isinstance(answer, numbers.Integral):
-            if not 0 <= answer < n:
+            if not 0 <= int(answer) < n:
                 raise ValueError(f"answer={answer} is not an index into the {n} options")
             self.multiple = False
             self.answers = [int(answer)]
@@ -108,7 +108,7 @@ class Quiz:
         _check_code(code)
         self.question = question
         self.options = list(options)
-        self.answer = self.answers if self.multiple else self.answers[0]
+        self.answer: int | list[int] = self.answers if self.multiple else self.answers[0]
         self.feedback = list(feedback) if feedback else [""] * n
         self.code = code
         self.qid = f"rta-quiz-{next(_ids)}"
@@ -131,8 +131,8 @@ class Quiz:
             fallback = f"<p>The right options:</p><ul>{reveal}</ul>"
         else:
             hint = ""
-            fallback = (f"<p>{_esc(self.options[self.answer])}. "
-                        f"{_esc(self.feedback[self.answer])}</p>")
+            right = self.answers[0]
+            fallback = f"<p>{_esc(self.options[right])}. {_esc(self.feedback[right])}</p>"
         return (
             f'<fieldset class="rta-quiz" id="{self.qid}" data-kind="{kind}">'
             f"<legend>Self-check: {_esc(self.question)}{hint}</legend>"

@@ -24,12 +24,12 @@ from typing import Any
 import jupytext
 import nbformat
 
-from course.errors import ExerciseError
+from course import markers
+from course.errors import ExerciseError as ExerciseError  # raised here, caught by importers
 
-SOLUTION_BEGIN = "### BEGIN SOLUTION"
-SOLUTION_END = "### END SOLUTION"
-HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
-HIDDEN_END = "### END HIDDEN TESTS"
+# The marker lines as authors type them (course.markers parses them).
+SOLUTION_BEGIN, SOLUTION_END = markers.SOLUTION.begin, markers.SOLUTION.end
+HIDDEN_BEGIN, HIDDEN_END = markers.HIDDEN_TESTS.begin, markers.HIDDEN_TESTS.end
 GRADE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 
@@ -172,31 +172,7 @@ def read_exercise(path: Path | str) -> Exercise:
     return Exercise(path=path, notebook=nb, cells=cells, meta=meta)
 
 
-def strip_region(source: str, begin: str, end: str) -> str:
-    """Remove every begin/end region (markers included)."""
-    out, inside = [], False
-    for ln in source.splitlines():
-        s = ln.strip()
-        if s == begin:
-            inside = True
-            continue
-        if s == end:
-            inside = False
-            continue
-        if not inside:
-            out.append(ln)
-    return "\n".join(out)
-
-
 def region_text(source: str, begin: str, end: str) -> list[str]:
-    """The non-blank lines inside begin/end regions."""
-    out, inside = [], False
-    for ln in source.splitlines():
-        s = ln.strip()
-        if s == begin:
-            inside = True
-        elif s == end:
-            inside = False
-        elif inside and s:
-            out.append(s)
-    return out
+    """The non-blank lines inside begin/end regions (exact marker lines)."""
+    region = next(r for r in (markers.SOLUTION, markers.HIDDEN_TESTS) if (r.begin, r.end) == (begin, end))
+    return markers.inside(source, region, exact=True)

@@ -6,14 +6,18 @@ The output is what an instructor would have made with nbgrader's toolbar, so sto
 
 from __future__ import annotations
 
+from typing import Any
+
 import nbformat
 
-from course.authoring.exercise import HIDDEN_BEGIN, HIDDEN_END, Exercise, Kind, strip_region
+from course import markers
+from course.authoring.exercise import Exercise, Kind
 
 SCHEMA_VERSION = 3
 
 
-def nbgrader_metadata(cell_kind: Kind, grade_id: str, points: float | None) -> dict:
+def nbgrader_metadata(cell_kind: Kind, grade_id: str, points: float | None) -> dict[str, Any]:
+    """The one builder of nbgrader's cell metadata (schema 3), for every kind of cell."""
     base = {"schema_version": SCHEMA_VERSION, "grade_id": grade_id}
     if cell_kind is Kind.ANSWER:
         return {**base, "grade": False, "solution": True, "locked": False}
@@ -96,7 +100,7 @@ def selfcheck_source(ex: Exercise) -> str:
     checks = {}
     for c in ex.cells:
         if c.kind is Kind.TESTS:
-            checks[c.grade_id] = strip_region(c.source, HIDDEN_BEGIN, HIDDEN_END).strip()
+            checks[c.grade_id] = markers.strip(c.source, markers.HIDDEN_TESTS, exact=True).strip()
     lines = [
         "# Self-check (read-only): runs the visible tests above and says which pass.",
         "# Passing them means your answers are well formed; more tests run when you are graded.",
@@ -116,7 +120,7 @@ def selfcheck_source(ex: Exercise) -> str:
 
 
 def _locked_code(source: str, grade_id: str) -> nbformat.NotebookNode:
-    cell = nbformat.v4.new_code_cell(source)
+    cell: nbformat.NotebookNode = nbformat.v4.new_code_cell(source)
     cell.metadata["nbgrader"] = nbgrader_metadata(Kind.SETUP, grade_id, None)
     cell["id"] = grade_id.replace("_", "-")
     return cell
@@ -124,7 +128,7 @@ def _locked_code(source: str, grade_id: str) -> nbformat.NotebookNode:
 
 def to_nbgrader_source(ex: Exercise, citations: list[str] | None = None,
                        data_url: str = "") -> nbformat.NotebookNode:
-    nb = nbformat.v4.new_notebook()
+    nb: nbformat.NotebookNode = nbformat.v4.new_notebook()
     nb.metadata = {
         "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
                        "name": "python3"},

@@ -73,7 +73,7 @@ def stub_question(source_nb: nbformat.NotebookNode, release_nb: nbformat.Noteboo
     """The solution notebook with one answer cell replaced by its student stub."""
     stub = next(c for c in release_nb.cells
                 if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
-    nb = nbformat.from_dict(source_nb)
+    nb: nbformat.NotebookNode = nbformat.from_dict(source_nb)
     for cell in nb.cells:
         if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
             cell.source = stub.source

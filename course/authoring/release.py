@@ -18,10 +18,10 @@ from pathlib import Path
 
 import nbformat
 
-from course.authoring.exercise import Exercise, ExerciseError, read_exercise
+from course.authoring.exercise import Exercise, read_exercise
 from course.authoring.lint import check_exercise
 from course.authoring.nbgrader_source import to_nbgrader_source
-from course.errors import ToolError
+from course.errors import ExerciseError, ToolError
 from course.paths import Layout
 
 NBGRADER_CONFIG = '''\

@@ -16,7 +16,11 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, ConsoleMessage
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package; RTA_CHROMIUM names another Chromium or Chrome
 CHROMIUM_ARGS = [
@@ -70,7 +74,7 @@ def chromium_available() -> bool:
 
 
 @contextlib.contextmanager
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -122,7 +126,12 @@ def load(context, url: str, audit_script: str | None = None) -> PageLoad:
 
     page.on("response", on_response)
     page.on("request", on_request)
-    page.on("console", lambda msg: msg.type == "error" and result.console_errors.append(msg.text))
+
+    def on_console(msg: ConsoleMessage) -> None:
+        if msg.type == "error":
+            result.console_errors.append(msg.text)
+
+    page.on("console", on_console)
     page.on("pageerror", lambda exc: result.console_errors.append(str(exc)))
     page.goto(url, wait_until="networkidle")
     result.bytes_local = sum(result.assets.values())

@@ -165,7 +165,7 @@ def check_cartridge(path: Path) -> list[str]:
             problems.append("metadata/schemaversion is not 1.3.0")
         if not root.findtext("cc:metadata/lom:lom/lom:general/lom:title/lom:string", namespaces=ns):
             problems.append("the cartridge has no LOM title")
-        ids = [e.get("identifier") for e in root.iter() if e.get("identifier")]
+        ids = [i for e in root.iter() if (i := e.get("identifier"))]
         dupes = {i for i in ids if ids.count(i) > 1}
         if dupes:
             problems.append(f"duplicate identifiers: {sorted(dupes)}")
@@ -183,7 +183,7 @@ def check_cartridge(path: Path) -> list[str]:
             rtype = res.get("type")
             if rtype not in RESOURCE_TYPES:
                 problems.append(f"resource {rid} has unknown type {rtype}")
-            hrefs = [f.get("href") for f in res.iterfind("cc:file", ns)]
+            hrefs = [f.get("href", "") for f in res.iterfind("cc:file", ns)]
             if not hrefs:
                 problems.append(f"resource {rid} lists no file")
             for href in hrefs:
@@ -196,8 +196,8 @@ def check_cartridge(path: Path) -> list[str]:
             if rtype == "imswl_xmlv1p3":
                 wl = ET.fromstring(zf.read(hrefs[0]))
                 url = wl.find(f"{{{WL_NS}}}url")
-                ok = wl.tag == f"{{{WL_NS}}}webLink" and url is not None
-                if not ok or not url.get("href", "").startswith("http"):
+                if (wl.tag != f"{{{WL_NS}}}webLink" or url is None
+                        or not url.get("href", "").startswith("http")):
                     problems.append(f"weblink {rid} is not a valid imswl_v1p3 webLink")
             if rtype == "assignment_xmlv1p0":
                 asg = ET.fromstring(zf.read(hrefs[0]))

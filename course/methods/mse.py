@@ -157,6 +157,8 @@ def _irls(X: np.ndarray, y: np.ndarray, tol: float = 1e-10, max_iter: int = 50):
         cov = np.linalg.inv((X.T * mu) @ X)
     except np.linalg.LinAlgError:
         cov = np.full((X.shape[1], X.shape[1]), np.nan)
+    if beta is None:  # the first step was singular: no estimate
+        beta = np.full(X.shape[1], np.nan)
     # A term heading for minus infinity (no finite MLE) shows up as a huge coefficient.
     converged = converged and bool(np.all(np.abs(beta) < 25))
     return beta, cov, loglik, converged
@@ -213,15 +215,15 @@ def fit(table: pd.DataFrame, interactions: Iterable[Pair] = ()) -> Fit:
     """
     import statsmodels.api as sm
 
-    interactions = tuple(tuple(t) for t in interactions)
-    X = design(table, interactions)
+    pairs: tuple[Pair, ...] = tuple((a, b) for a, b in interactions)
+    X = design(table, pairs)
     y = table["count"].astype(float)
     with warnings.catch_warnings():  # near-empty cells can trigger harmless warnings
         warnings.simplefilter("ignore")
         result = sm.GLM(y, X, family=sm.families.Poisson()).fit()
     dark = float(np.exp(result.params["const"]))
     llf = float(result.llf)
-    return Fit(interactions, float(y.sum() + dark), dark, float(result.aic),
+    return Fit(pairs, float(y.sum() + dark), dark, float(result.aic),
                -2 * llf + X.shape[1] * np.log(len(y)), llf, result.params, result.pvalues,
                bool(result.converged and np.all(np.abs(result.params) < 25)), result)
 
@@ -406,10 +408,10 @@ def latent_class(table: pd.DataFrame, classes: int = 2, grid: Sequence[float] | 
     y = table["count"].to_numpy(float)
     n = float(y.sum())
     rng = np.random.default_rng(seed)
-    grid = np.geomspace(1.05 * n, 40 * n, 25) if grid is None else np.asarray(grid, float)
+    points = np.geomspace(1.05 * n, 40 * n, 25) if grid is None else np.asarray(grid, float)
     first = (rng.dirichlet(np.ones(classes)), rng.uniform(0.02, 0.4, size=(classes, len(codes))))
     rows, start = [], first
-    for N in grid:
+    for N in points:
         loglik, w, p = _lc_fixed(x, y, N, start, rng, starts, iters)
         rows.append((N, loglik, w, p))
         start = (w, p)
