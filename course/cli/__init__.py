@@ -20,14 +20,17 @@ console = Console(stderr=True, soft_wrap=True)
 
 def report(exc: UserError) -> None:
     """The one way an error reaches the user: what, where, the fix, and a failing tool's log."""
+    from rich.markup import escape  # messages may quote "[section]" or paths: not markup
+
     loc = exc.location()
-    console.print(f"[red]error[/red] {loc + ': ' if loc else ''}{exc.message}", highlight=False)
+    console.print(f"[red]error[/red] {escape(loc + ': ' if loc else '')}{escape(exc.message)}",
+                  highlight=False)
     if isinstance(exc, ToolError) and exc.log_tail.strip():
         console.print("  [dim]the tool printed (last lines):[/dim]")
         for line in exc.log_tail.strip().splitlines()[-15:]:
             console.print(f"    {line}", markup=False, highlight=False)
     if exc.fix:
-        console.print(f"  [bold]fix:[/bold] {exc.fix}", highlight=False)
+        console.print(f"  [bold]fix:[/bold] {escape(exc.fix)}", highlight=False)
 
 
 class _Commands(TyperGroup):
@@ -323,10 +326,19 @@ def grades(
     db: Annotated[str | None, typer.Option(help="nbgrader database URL (default: sqlite in "
                                            "the course directory)")] = None,
     out: Annotated[Path | None, typer.Option(help="CSV to write")] = None,
+    lti: Annotated[Path | None, typer.Option("--lti", help="LTI 1.3 configuration file: post the "
+                                             "scores to the LMS over AGS instead (grading/LTI.md)")] = None,
 ) -> None:
-    """Write all grades in Canvas's or Moodle's gradebook CSV import format."""
+    """Write all grades in Canvas's or Moodle's gradebook CSV import format, or post them to
+    the LMS over LTI Assignment and Grade Services (--lti)."""
     from course.kit.lms import write_canvas_csv, write_moodle_csv
 
+    if lti is not None:
+        from course.lti.cli import grades_lti
+
+        layout = Layout.here()
+        grades_lti(lti, (course_dir or layout.grading).resolve(), db, console)
+        return
     writers = {"canvas": write_canvas_csv, "moodle": write_moodle_csv}
     if fmt not in writers:
         raise UserError(f"unknown format '{fmt}'", fix="use --format canvas or --format moodle")
