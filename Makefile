@@ -44,7 +44,13 @@ $(CHP): course/hub/node/package.json course/hub/node/package-lock.json
 	npm ci --prefix $(VENV)/node --no-fund --no-audit --loglevel=error
 	@touch $@
 
-hub-deps: $(STAMP) $(CHP)
+# Users' servers run from .venv/userpy: the venv on a Python other users can read (course/hub/userenv.py).
+USERPY := $(VENV)/userpy/.built
+$(USERPY): $(STAMP) course/hub/userenv.py
+	$(BIN)/python -m course.hub.userenv $(VENV)
+	@touch $@
+
+hub-deps: $(STAMP) $(CHP) $(USERPY)
 
 test: $(STAMP) system-deps hub-deps
 	$(BIN)/ruff check course tests benchmarks datasets/build

@@ -60,6 +60,9 @@ warnings.filterwarnings("ignore", message=r".*(not in session|User-placed attrib
 from course.cli.data import data_app  # noqa: E402  (sub-command groups live in their own modules)
 
 app.add_typer(data_app, name="data")
+from course.hub.cli import hub_app  # noqa: E402
+
+app.add_typer(hub_app, name="hub")
 
 
 def _progress() -> Progress:
