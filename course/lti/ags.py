@@ -230,7 +230,7 @@ class Client:
 def _lineitems_url(cfg: LTIConfig, launches: dict[str, dict[str, Any]]) -> str:
     if cfg.lineitems:
         return cfg.lineitems
-    urls = {v.get("lineitems") for v in launches.values()
+    urls = {str(v["lineitems"]) for v in launches.values()
             if v.get("iss") == cfg.issuer and v.get("lineitems")}
     if len(urls) == 1:
         return str(urls.pop())
