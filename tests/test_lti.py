@@ -253,3 +253,24 @@ def test_usernames_from_platform_ids() -> None:
         "535fa085-f2c1-4bd2-9b91-bc1d2f3a4b5c")
     assert hub_username("Ada@Example.edu") != hub_username("ada@example.edu")  # no silent merge
     assert hub_username("jsmith", prefix="") == "jsmith"
+
+
+def test_rta_hub_setup_takes_the_lti_file(tmp_path: Path, platform: Platform) -> None:
+    """`rta hub setup --lti FILE` reads and checks the file before the machine is touched."""
+    cfg = write_config(tmp_path / "lti", platform)
+    kit = tmp_path / "kit"
+    kit.mkdir()
+    base = ["hub", "setup", "--kit", str(kit), "--instructor", "nobody", "--state", str(tmp_path / "s"),
+            "--lti", str(cfg)]
+    result = runner.invoke(app, [*base, "--course", "other"])
+    assert result.exit_code == 1
+    assert "[course] name is 'rta', but the hub serves course 'other'" in result.output
+    result = runner.invoke(app, [*base, "--course", "rta"])  # the LTI file passes; the empty kit does not
+    assert result.exit_code == 1 and "not a course kit" in result.output
+    assert not (tmp_path / "s").exists()
+    from course.lti.hub import hub_authenticator_lines
+
+    lines = hub_authenticator_lines(cfg, "rta")
+    assert "c.JupyterHub.authenticator_class = 'course.lti.hub.CourseLTI13Authenticator'" in lines
+    assert "c.JupyterHub.load_groups = {}" in lines  # groups come from launches
+    assert not any("samesite" in ln for ln in lines)  # a loopback http platform: no Secure cookies

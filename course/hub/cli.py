@@ -35,6 +35,8 @@ def setup_cmd(
     port: Annotated[int, typer.Option(help="Port browsers connect to")] = 8000,
     hub_port: Annotated[int, typer.Option(help="The hub's internal API port")] = 8081,
     proxy_api_port: Annotated[int, typer.Option(help="The proxy's internal API port")] = 8001,
+    lti: Annotated[Path | None, typer.Option("--lti", help="LTI 1.3 configuration file: users "
+                                             "launch from the LMS instead of PAM (grading/LTI.md)")] = None,
 ) -> None:
     """Write the hub's configuration, the course directory and the exchange (as root)."""
     from .config import HubConfig
@@ -45,6 +47,10 @@ def setup_cmd(
                     course_dir=course_dir.resolve() if course_dir else None,
                     exchange=exchange.resolve(), ip=ip, port=port, hub_port=hub_port,
                     proxy_api_port=proxy_api_port)
+    if lti is not None:  # checked before anything on the machine changes
+        from course.lti.hub import hub_authenticator_lines
+
+        cfg.authenticator_lines = hub_authenticator_lines(lti.resolve(), course)
     setup(cfg, kit.resolve(), log=lambda line: console.print(line, highlight=False))
     console.print(f"[green]hub ready[/green]: course {course}, {len(cfg.students)} student(s); "
                   f"`rta hub start --state {cfg.state}` serves it at {cfg.url}", highlight=False)
