@@ -217,7 +217,7 @@ class Platform:
 
     def id_token(self, user: User, nonce: str, link: str = "rl-1") -> str:
         now = int(time.time())
-        item = self._ensure_link_lineitem(link)
+        item = self.link_lineitem(link)
         claims: dict[str, Any] = {
             "iss": self.issuer, "aud": self.client_id, "azp": self.client_id, "sub": user.sub,
             "iat": now, "exp": now + 300, "nonce": nonce, "name": user.name,
@@ -240,7 +240,7 @@ class Platform:
         self.issued.append(token)
         return token
 
-    def _ensure_link_lineitem(self, link: str) -> dict[str, Any]:
+    def link_lineitem(self, link: str) -> dict[str, Any]:
         """Like Moodle: a gradable resource link comes with its own line item."""
         with self._lock:
             for item in self.lineitems.values():

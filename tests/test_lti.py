@@ -5,7 +5,6 @@ JupyterHub is in test_lti_hub.py."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import time
 from pathlib import Path
@@ -23,7 +22,7 @@ from .lti_platform import INSTRUCTOR, LEARNER, Platform, new_key
 runner = CliRunner()
 
 
-def write_config(folder: Path, platform: Platform, **extra: str) -> Path:
+def write_config(folder: Path, platform: Platform, tail: str = "") -> Path:
     """The tool's key (PEM, 0600) and the one LTI file, as grading/LTI.md describes them."""
     folder.mkdir(parents=True, exist_ok=True)
     key = folder / "tool-key.pem"
@@ -36,8 +35,7 @@ def write_config(folder: Path, platform: Platform, **extra: str) -> Path:
         f'deployment_id = "{platform.deployment_id}"', f'auth_url = "{platform.auth_url}"',
         f'token_url = "{platform.token_url}"', f'jwks_url = "{platform.jwks_url}"', "",
         "[tool]", 'private_key = "tool-key.pem"', 'key_id = "tool-1"', 'launches = "launches.json"', "",
-        "[passback]", "attempts = 3", "backoff = 0.05", "timeout = 5",
-        *[f"{k} = {v}" for k, v in extra.items()],
+        "[passback]", "attempts = 3", "backoff = 0.05", "timeout = 5", "", tail,
     ]
     path = folder / "lti.toml"
     path.write_text("\n".join(lines) + "\n")
@@ -98,8 +96,8 @@ def platform():
         yield p
 
 
-def setup_tool(tmp_path: Path, platform: Platform, **extra: str) -> Path:
-    cfg_path = write_config(tmp_path / "lti", platform, **extra)
+def setup_tool(tmp_path: Path, platform: Platform, tail: str = "") -> Path:
+    cfg_path = write_config(tmp_path / "lti", platform, tail)
     cfg = load_config(cfg_path)
     platform.register_tool(login_url="", redirect_uris=[], target_link_uri="", jwks=cfg.tool_jwks())
     for login in ("ada", "bo"):
@@ -206,6 +204,19 @@ def test_platform_down_loses_nothing(course: Path, platform: Platform, tmp_path:
     assert ada is not None and (ada["scoreGiven"], ada["gradingProgress"]) == (6, "FullyGraded")
 
 
+@pytest.mark.slow
+def test_assignment_mapped_to_a_line_item(course: Path, platform: Platform, tmp_path: Path) -> None:
+    """[assignments] names the line item (Open edX's declarative AGS: the component's own)."""
+    item = platform.link_lineitem("rl-7")["id"]
+    cfg = setup_tool(tmp_path, platform, tail=f'[assignments]\ntoy = "{item}"\n')
+    result = grades(course, cfg)
+    assert result.exit_code == 0 and "2 posted" in result.output, result.output
+    assert not any(i.get("resourceId") for i in platform.lineitems.values())  # none created
+    assert {sub for (i, sub) in platform.results if i == item} == {"42", "43"}
+    assert not any(r.path == "/lineitems" for r in platform.received)  # not even looked up
+
+
+@pytest.mark.slow
 def test_one_bad_row_does_not_stop_the_batch(course: Path, platform: Platform, tmp_path: Path) -> None:
     cfg = setup_tool(tmp_path, platform)
     from nbgrader.api import Gradebook
@@ -225,7 +236,8 @@ def test_one_bad_row_does_not_stop_the_batch(course: Path, platform: Platform, t
     assert platform.result("toy", "ada") is not None and platform.result("toy", "bo") is not None
 
 
-def test_bad_config_names_the_file_and_the_fix(course: Path, tmp_path: Path, platform: Platform) -> None:
+def test_bad_config_names_the_file_and_the_fix(tmp_path: Path, platform: Platform) -> None:
+    course = tmp_path / "grading"  # the file is checked first: no gradebook needed
     cfg = write_config(tmp_path / "lti", platform)
     text = cfg.read_text()
     cfg.write_text(text.replace(f'token_url = "{platform.token_url}"\n', ""))
@@ -236,14 +248,22 @@ def test_bad_config_names_the_file_and_the_fix(course: Path, tmp_path: Path, pla
     cfg.write_text(text.replace(platform.issuer, "http://lms.example.edu", 1))
     result = grades(course, cfg)
     assert result.exit_code == 1 and "not HTTPS" in result.output
-    (cfg.parent / "tool-key.pem").write_text("not a key")
     cfg.write_text(text)
+    (cfg.parent / "tool-key.pem").chmod(0o644)
+    result = grades(course, cfg)
+    assert result.exit_code == 1 and "readable by other users" in result.output
+    assert "chmod 600" in result.output
+    (cfg.parent / "tool-key.pem").write_text("not a key")
+    (cfg.parent / "tool-key.pem").chmod(0o600)
     result = grades(course, cfg)
     assert result.exit_code == 1 and "not an unencrypted PEM key" in result.output
     assert "openssl" in result.output
     result = grades(course, tmp_path / "nowhere.toml")
     assert result.exit_code == 1 and "not found" in result.output
-    assert os.path.exists(course / "gradebook.db")
+    (cfg.parent / "tool-key.pem").write_bytes(new_key().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    result = grades(course, cfg)  # a good file: now the missing gradebook is the problem
+    assert result.exit_code == 1 and "no gradebook" in result.output and "rta autograde" in result.output
 
 
 def test_usernames_from_platform_ids() -> None:

@@ -310,12 +310,13 @@ def passback(cfg: LTIConfig, db_url: str, course_dir: Path, *,
                 done(o)
                 continue
             try:
-                if r.assignment not in items:
-                    lineitems_url = lineitems_url or cfg.assignments.get(r.assignment) or \
-                        _lineitems_url(cfg, launches)
+                if r.assignment in cfg.assignments:
+                    items[r.assignment] = cfg.assignments[r.assignment]
+                elif r.assignment not in items:
+                    lineitems_url = lineitems_url or _lineitems_url(cfg, launches)
                     try:
-                        items[r.assignment] = cfg.assignments.get(r.assignment) or \
-                            client.find_or_create(lineitems_url, r.assignment, r.max_score)
+                        items[r.assignment] = client.find_or_create(lineitems_url, r.assignment,
+                                                                    r.max_score)
                     except RequestFailed as exc:
                         if not exc.unreachable:  # remembered: one refusal per assignment, not per row
                             items[r.assignment] = exc

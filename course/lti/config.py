@@ -138,6 +138,10 @@ def _load_key(config: Path, key_path: Path) -> Any:
     except OSError as exc:
         raise LTIConfigError(config, f"[tool] private_key {key_path} cannot be read ({exc.strerror})",
                              fix=gen) from None
+    if key_path.stat().st_mode & 0o077:
+        raise LTIConfigError(config, f"[tool] private_key {key_path} is readable by other users",
+                             fix=f"chmod 600 {key_path} (and chown it to whoever runs `rta grades "
+                                 "--lti`)")
     try:
         key = load_pem_private_key(data, password=None)
     except (ValueError, TypeError):

@@ -81,8 +81,11 @@ def ensure_unix_user(name: str) -> bool:
         return False
     except KeyError:
         pass
-    subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash", name], check=True,
-                   capture_output=True, text=True)
+    proc = subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash", name],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise web.HTTPError(500, f"The hub could not create the account {name}: "
+                                 f"{proc.stderr.strip()}. Ask the hub administrator.")
     os.chmod(pwd.getpwnam(name).pw_dir, 0o700)  # it will hold their submissions
     return True
 
