@@ -251,6 +251,75 @@ def ledger_path(cfg: LTIConfig, course_dir: Path) -> Path:
     return cfg.ledger or course_dir / "lti_ledger.json"
 
 
+class _Run:
+    """One passback: identities, the ledger, the client, the line items found so far."""
+
+    def __init__(self, cfg: LTIConfig, ledger_file: Path, subs: dict[str, str],
+                 launches: dict[str, dict[str, Any]], client: Client) -> None:
+        self.cfg, self.ledger_file, self.subs, self.launches, self.client = \
+            cfg, ledger_file, subs, launches, client
+        fix = (f"restore {ledger_file} from a backup, or move it aside: every score is then "
+               "posted again (harmless: the LMS keeps the latest)")
+        self.ledger = read_json(ledger_file, "passback ledger", fix=fix) or {"version": 1, "posted": {}}
+        self.posted: dict[str, Any] = self.ledger.setdefault("posted", {})
+        self.items: dict[str, str | RequestFailed] = {}  # a refusal is remembered per assignment
+        self.lineitems_url = ""
+        self.unreachable = 0  # rows in a row lost to an unreachable platform
+
+    def lineitem(self, r: Row) -> str:
+        if r.assignment in self.cfg.assignments:
+            return self.cfg.assignments[r.assignment]
+        known = self.items.get(r.assignment)
+        if isinstance(known, RequestFailed):
+            raise known
+        if known:
+            return known
+        self.lineitems_url = self.lineitems_url or _lineitems_url(self.cfg, self.launches)
+        try:
+            found = self.client.find_or_create(self.lineitems_url, r.assignment, r.max_score)
+        except RequestFailed as exc:
+            if not exc.unreachable:
+                self.items[r.assignment] = exc
+            raise
+        self.items[r.assignment] = found
+        return found
+
+    def post(self, r: Row) -> Outcome:
+        o = Outcome(r.student, r.assignment, "not posted", r.score, r.max_score)
+        sub = self.subs.get(r.student)
+        if not sub:
+            o.reason = ("no LTI user id: the student has not launched the course from the LMS "
+                        "(or set their lms_user_id in the gradebook)")
+            return o
+        grading = "PendingManual" if r.pending_manual else "FullyGraded"
+        key = _ledger_key(self.cfg.issuer, r.assignment, sub)
+        prev = self.posted.get(key)
+        if prev and (prev["score"], prev["max_score"], prev["grading"]) == (r.score, r.max_score, grading):
+            o.status = "unchanged"
+            return o
+        if self.unreachable >= UNREACHABLE_AFTER:
+            o.reason = "not tried: the platform was unreachable for the rows before"
+            return o
+        try:
+            item = self.lineitem(r)
+            # AGS: timestamps must increase per (line item, user); microseconds and UTC
+            stamp = datetime.now(UTC).isoformat(timespec="microseconds")
+            self.client.post_score(item, {
+                "userId": sub, "scoreGiven": r.score, "scoreMaximum": r.max_score,
+                "activityProgress": "Completed", "gradingProgress": grading, "timestamp": stamp})
+        except RequestFailed as exc:
+            self.unreachable = self.unreachable + 1 if exc.unreachable else 0
+            o.reason = exc.reason
+            return o
+        self.unreachable = 0
+        self.posted[key] = {"student": r.student, "assignment": r.assignment, "sub": sub,
+                            "lineitem": item, "score": r.score, "max_score": r.max_score,
+                            "grading": grading, "timestamp": stamp}
+        write_json_atomic(self.ledger_file, self.ledger, mode=0o600)  # after each: a crash loses nothing
+        o.status = "posted"
+        return o
+
+
 def passback(cfg: LTIConfig, db_url: str, course_dir: Path, *,
              progress: Callable[[Outcome], None] | None = None,
              sleep: Callable[[float], None] = time.sleep) -> list[Outcome]:
@@ -264,82 +333,18 @@ def passback(cfg: LTIConfig, db_url: str, course_dir: Path, *,
     subs = {**lms_ids, **{u: str(v["sub"]) for u, v in launches.items()
                           if v.get("iss") == cfg.issuer and v.get("sub")}}
     ledger_file = ledger_path(cfg, course_dir)
-    fix_ledger = (f"restore {ledger_file} from a backup, or move it aside: every score is then "
-                  "posted again (harmless: the LMS keeps the latest)")
-    client = Client(cfg, sleep=sleep)
     outcomes: list[Outcome] = []
-
-    def done(o: Outcome) -> None:
-        outcomes.append(o)
-        if progress:
-            progress(o)
-
     with ExitStack() as stack:
         try:
             stack.enter_context(locked(ledger_file, blocking=False))
         except BlockingIOError:
             raise PassbackError("another `rta grades --lti` is posting to this ledger", path=ledger_file,
                                 fix="wait for it to finish, then run again") from None
-        ledger = read_json(ledger_file, "passback ledger", fix=fix_ledger) or {"version": 1, "posted": {}}
-        posted: dict[str, Any] = ledger.setdefault("posted", {})
-        todo = [r for r in rows if r.score is not None]
+        run = _Run(cfg, ledger_file, subs, launches, Client(cfg, sleep=sleep))
         for r in rows:
-            if r.score is None:
-                done(Outcome(r.student, r.assignment, "no submission", None, r.max_score))
-        lineitems_url = ""
-        items: dict[str, str | RequestFailed] = {}
-        unreachable = 0
-        for r in todo:
-            o = Outcome(r.student, r.assignment, "not posted", r.score, r.max_score)
-            sub = subs.get(r.student)
-            if not sub:
-                o.reason = ("no LTI user id: the student has not launched the course from the LMS "
-                            "(or set their lms_user_id in the gradebook)")
-                done(o)
-                continue
-            grading = "PendingManual" if r.pending_manual else "FullyGraded"
-            key = _ledger_key(cfg.issuer, r.assignment, sub)
-            prev = posted.get(key)
-            if prev and (prev["score"], prev["max_score"], prev["grading"]) == \
-                    (r.score, r.max_score, grading):
-                o.status = "unchanged"
-                done(o)
-                continue
-            if unreachable >= UNREACHABLE_AFTER:
-                o.reason = "not tried: the platform was unreachable for the rows before"
-                done(o)
-                continue
-            try:
-                if r.assignment in cfg.assignments:
-                    items[r.assignment] = cfg.assignments[r.assignment]
-                elif r.assignment not in items:
-                    lineitems_url = lineitems_url or _lineitems_url(cfg, launches)
-                    try:
-                        items[r.assignment] = client.find_or_create(lineitems_url, r.assignment,
-                                                                    r.max_score)
-                    except RequestFailed as exc:
-                        if not exc.unreachable:  # remembered: one refusal per assignment, not per row
-                            items[r.assignment] = exc
-                        raise
-                item = items[r.assignment]
-                if isinstance(item, RequestFailed):
-                    raise item
-                # AGS: timestamps must increase per (line item, user); microseconds and UTC
-                stamp = datetime.now(UTC).isoformat(timespec="microseconds")
-                client.post_score(item, {
-                    "userId": sub, "scoreGiven": r.score, "scoreMaximum": r.max_score,
-                    "activityProgress": "Completed", "gradingProgress": grading,
-                    "timestamp": stamp})
-            except RequestFailed as exc:
-                unreachable = unreachable + 1 if exc.unreachable else 0
-                o.reason = exc.reason
-                done(o)
-                continue
-            unreachable = 0
-            posted[key] = {"student": r.student, "assignment": r.assignment, "sub": sub,
-                           "lineitem": item, "score": r.score, "max_score": r.max_score,
-                           "grading": grading, "timestamp": stamp}
-            write_json_atomic(ledger_file, ledger, mode=0o600)  # after each: a crash loses nothing
-            o.status = "posted"
-            done(o)
+            o = Outcome(r.student, r.assignment, "no submission", None, r.max_score) \
+                if r.score is None else run.post(r)
+            outcomes.append(o)
+            if progress:
+                progress(o)
     return outcomes

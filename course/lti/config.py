@@ -153,9 +153,7 @@ def _load_key(config: Path, key_path: Path) -> Any:
     return key
 
 
-def load_config(path: Path | str) -> LTIConfig:
-    """Read and check the file; every problem is an LTIConfigError naming it and the fix."""
-    path = Path(path).resolve()
+def _read_sections(path: Path) -> dict[str, dict[str, Any]]:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -167,12 +165,19 @@ def load_config(path: Path | str) -> LTIConfig:
     for name, table in sections.items():
         if not isinstance(table, dict):
             raise LTIConfigError(path, f"[{name}] must be a table", fix=f"write it as a [{name}] section")
-    course, plat, tool, pb = (sections[k] for k in ("course", "platform", "tool", "passback"))
+    return sections
+
+
+def _course_name(path: Path, course: dict[str, Any]) -> str:
     name = _text(path, "course", course, "name", 'add `name = "rta"` under [course] (the hub\'s '
                                                   "groups are formgrade-<name> and nbgrader-<name>)")
     if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
         raise LTIConfigError(path, f"[course] name {name!r} has characters a group name cannot hold",
                              fix="use letters, digits, '-', '_' or '.'")
+    return name
+
+
+def _deployments(path: Path, plat: dict[str, Any]) -> tuple[str, ...]:
     deployments = plat.get("deployment_ids", plat.get("deployment_id"))
     if isinstance(deployments, str | int):
         deployments = [deployments]
@@ -180,21 +185,18 @@ def load_config(path: Path | str) -> LTIConfig:
         raise LTIConfigError(path, "[platform] deployment_id is missing",
                              fix="copy the deployment ID the LMS shows for this tool, e.g. "
                                  'deployment_id = "1"')
-    base = path.parent
+    return tuple(str(d) for d in deployments)
 
-    def rel(value: str) -> Path:
-        p = Path(value).expanduser()
-        return p if p.is_absolute() else base / p
 
-    key_path = rel(_text(path, "tool", tool, "private_key",
-                         'add `private_key = "tool-key.pem"` under [tool] (an RSA key, PEM)'))
+def _username_claim(path: Path, tool: dict[str, Any]) -> str:
     claim = str(tool.get("username_claim", "sub"))
     if claim != "sub" and not claim.startswith("custom_") and claim not in ("email", "preferred_username"):
         raise LTIConfigError(path, f"[tool] username_claim {claim!r} is not one the launch carries",
                              fix='use "sub", "preferred_username", "email" or "custom_<field>"')
-    assignments = sections["assignments"]
-    for a, url in assignments.items():
-        _url(path, "assignments", a, url)
+    return claim
+
+
+def _passback(path: Path, pb: dict[str, Any]) -> tuple[int, float, float]:
     try:
         attempts, backoff, timeout = int(pb.get("attempts", 4)), float(pb.get("backoff", 0.5)), \
             float(pb.get("timeout", 20))
@@ -204,23 +206,39 @@ def load_config(path: Path | str) -> LTIConfig:
     if not 1 <= attempts <= 10 or backoff < 0 or timeout <= 0:
         raise LTIConfigError(path, "[passback] attempts must be 1-10, backoff >= 0, timeout > 0",
                              fix="e.g. attempts = 4, backoff = 0.5, timeout = 20")
+    return attempts, backoff, timeout
+
+
+def load_config(path: Path | str) -> LTIConfig:
+    """Read and check the file; every problem is an LTIConfigError naming it and the fix."""
+    path = Path(path).resolve()
+    sections = _read_sections(path)
+    plat, tool, pb = sections["platform"], sections["tool"], sections["passback"]
+
+    def rel(value: str) -> Path:  # paths in the file are relative to it
+        p = Path(value).expanduser()
+        return p if p.is_absolute() else path.parent / p
+
+    key_path = rel(_text(path, "tool", tool, "private_key",
+                         'add `private_key = "tool-key.pem"` under [tool] (an RSA key, PEM)'))
+    assignments = {str(a): _url(path, "assignments", a, url) for a, url in sections["assignments"].items()}
+    attempts, backoff, timeout = _passback(path, pb)
     cfg = LTIConfig(
-        path=path, course=name,
+        path=path, course=_course_name(path, sections["course"]),
         issuer=_url(path, "platform", "issuer", plat.get("issuer")).rstrip("/"),
         client_id=_text(path, "platform", plat, "client_id",
                         "copy the client ID the LMS generated when the tool was registered"),
-        deployment_ids=tuple(str(d) for d in deployments),
+        deployment_ids=_deployments(path, plat),
         auth_url=_url(path, "platform", "auth_url", plat.get("auth_url")),
         token_url=_url(path, "platform", "token_url", plat.get("token_url")),
         jwks_url=_url(path, "platform", "jwks_url", plat.get("jwks_url")),
-        private_key=key_path,
-        key_id=str(tool.get("key_id", "rta-1")),
-        username_claim=claim,
+        private_key=key_path, key_id=str(tool.get("key_id", "rta-1")),
+        username_claim=_username_claim(path, tool),
         launches=rel(str(tool.get("launches", "lti_launches.json"))),
         lineitems=_url(path, "platform", "lineitems", plat["lineitems"]) if plat.get("lineitems") else "",
         attempts=attempts, backoff=backoff, timeout=timeout,
         ledger=rel(str(pb["ledger"])) if pb.get("ledger") else None,
-        assignments={str(k): str(v) for k, v in assignments.items()},
+        assignments=assignments,
     )
     _load_key(path, key_path)  # fail now, naming the file, rather than at the first launch
     return cfg
