@@ -20,6 +20,7 @@ from .conftest import FIXTURES, submit
 from .lti_platform import INSTRUCTOR, LEARNER, Platform, new_key
 
 runner = CliRunner()
+pytestmark = pytest.mark.xdist_group("lti")  # the module's graded course is made once per run
 
 
 def write_config(folder: Path, platform: Platform, tail: str = "") -> Path:
@@ -244,7 +245,7 @@ def test_bad_config_names_the_file_and_the_fix(tmp_path: Path, platform: Platfor
     result = grades(course, cfg)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert str(cfg) in result.output and "[platform] token_url is missing" in result.output
-    assert "fix:" in result.output
+    assert result.output.count("error") == 1 and result.output.count("fix:") == 1
     cfg.write_text(text.replace(platform.issuer, "http://lms.example.edu", 1))
     result = grades(course, cfg)
     assert result.exit_code == 1 and "not HTTPS" in result.output
@@ -294,3 +295,22 @@ def test_rta_hub_setup_takes_the_lti_file(tmp_path: Path, platform: Platform) ->
     assert "c.JupyterHub.authenticator_class = 'course.lti.hub.CourseLTI13Authenticator'" in lines
     assert "c.JupyterHub.load_groups = {}" in lines  # groups come from launches
     assert not any("samesite" in ln for ln in lines)  # a loopback http platform: no Secure cookies
+
+
+def test_the_guide_file_is_the_file_the_code_reads(tmp_path: Path) -> None:
+    """grading/LTI.md's lti.toml, as printed, loads (with a key beside it)."""
+    import re
+
+    guide = (Path(__file__).resolve().parents[1] / "grading" / "LTI.md").read_text(encoding="utf-8")
+    toml = re.search(r"```toml\n(.*?)```", guide, re.S)
+    assert toml, "grading/LTI.md has no toml block"
+    (tmp_path / "lti.toml").write_text(toml.group(1))
+    key = tmp_path / "tool-key.pem"
+    key.write_bytes(new_key().private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                            serialization.NoEncryption()))
+    key.chmod(0o600)
+    cfg = load_config(tmp_path / "lti.toml")
+    assert (cfg.course, cfg.issuer, cfg.deployment_ids) == ("rta101", "https://moodle.example.edu", ("1",))
+    assert cfg.token_url.endswith("/mod/lti/token.php") and cfg.launches == tmp_path / "lti_launches.json"
+    for route in ("/hub/lti13/oauth_login", "/hub/lti13/oauth_callback", "/hub/lti13/jwks"):
+        assert route in guide  # the routes test_lti_hub.py launches through

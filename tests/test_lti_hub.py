@@ -29,7 +29,8 @@ from .lti_platform import INSTITUTION_STUDENT, INSTRUCTOR, LEARNER, Platform, ne
 from .test_lti import write_config
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(os.geteuid() != 0, reason="creates Unix users")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("lti_hub"),  # one hub per run
+              pytest.mark.skipif(os.geteuid() != 0, reason="creates Unix users")]
 
 
 def free_port() -> int:
