@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -59,20 +60,36 @@ def platform() -> Iterator[Platform]:
 
 
 @pytest.fixture(scope="module")
-def hub(platform: Platform, tmp_path_factory) -> Iterator[Hub]:
+def hub(platform: Platform) -> Iterator[Hub]:
     from course.hub import HubConfig, jupyterhub_config
+    from course.hub.config import nbgrader_config_all
 
-    state = tmp_path_factory.mktemp("lti-hub")
+    # users' servers read the state folder's jupyter/ and the exchange: not under pytest's 0700 tmp
+    state = Path(tempfile.mkdtemp(prefix="rta-lti-hub-"))
+    state.chmod(0o711)
     cfg_path = write_config(state / "lti", platform)
     cfg = load_config(cfg_path)
     # `rta hub`'s own jupyterhub_config.py (course.hub), with the lines `rta hub setup --lti` adds
     hub_cfg = HubConfig(course="rta", instructors=["nobody"], students=[], state=state,
-                        course_dir=state / "course", port=free_port(), hub_port=free_port(),
-                        proxy_api_port=free_port(), venv=ROOT / ".venv")
+                        course_dir=state / "course", exchange=state / "exchange", port=free_port(),
+                        hub_port=free_port(), proxy_api_port=free_port(), venv=ROOT / ".venv")
     assert hub_cfg.proxy.exists(), f"{hub_cfg.proxy} is missing: run `make hub-deps`"
     hub_cfg.authenticator_lines = hub_authenticator_lines(cfg_path, hub_cfg.course)
     token = secrets.token_hex(16)
     hub_cfg.token_file.write_text(token)
+    hub_cfg.token_file.chmod(0o600)
+    hub_cfg.exchange.mkdir()
+    hub_cfg.exchange.chmod(0o1777)  # as `rta hub setup` makes it
+    hub_cfg.jupyter_all.mkdir(parents=True)
+    for d in (hub_cfg.jupyter_all.parent, hub_cfg.jupyter_all):
+        d.chmod(0o755)
+    (hub_cfg.jupyter_all / "nbgrader_config.py").write_text(nbgrader_config_all(hub_cfg))
+    released = hub_cfg.exchange / "rta" / "outbound" / "toy"  # what `nbgrader release_assignment` leaves
+    released.mkdir(parents=True)
+    for d in (released.parent.parent, released.parent, released):
+        d.chmod(0o755)
+    shutil.copy(ROOT / "tests" / "fixtures" / "toy_numbers.csv", released / "toy_numbers.csv")
+    (released / "toy_numbers.csv").chmod(0o644)
     url = hub_cfg.url
     config = state / "jupyterhub_config.py"
     config.write_text(jupyterhub_config(hub_cfg))
@@ -104,6 +121,7 @@ def hub(platform: Platform, tmp_path_factory) -> Iterator[Hub]:
             proc.wait(20)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, 9)
+        shutil.rmtree(state, ignore_errors=True)
         for user in list(platform.users.values()):
             name = hub_username(user.sub)
             try:
@@ -247,3 +265,34 @@ def test_launched_student_gets_grades_back(platform: Platform, hub: Hub, tmp_pat
     assert score is not None and score["userId"] == platform.users[login].sub
     assert (score["scoreGiven"], score["scoreMaximum"]) == (3, 4)
     assert shutil.which("userdel")
+
+
+def test_launched_learner_opens_jupyterlab(platform: Platform, hub: Hub) -> None:
+    """From the LMS to the learner's own JupyterLab, as their new Unix account: the session the
+    launch gave the browser follows the hub's redirects to the spawned server, whose nbgrader
+    Assignments tab lists the course's released assignment (access through the LTI group)."""
+    login, name = new_user(platform, [LEARNER])
+    result = launch(platform, login)
+    assert result.callback.status_code == 302
+    s = result.session
+    spawn = s.get(f"{hub.url}/hub/spawn/{name}", timeout=30, allow_redirects=False)
+    assert spawn.status_code in (200, 302), spawn.text[-500:]
+    deadline = time.monotonic() + 90
+    while True:
+        server = hub.api(f"/users/{name}").json()["servers"].get("", {})
+        if server.get("ready"):
+            break
+        assert server.get("pending") == "spawn" or not server, (server, hub.log.read_text()[-2000:])
+        assert time.monotonic() < deadline, hub.log.read_text()[-3000:]
+        time.sleep(0.5)
+    lab = s.get(f"{hub.url}/user/{name}/lab", timeout=30)
+    assert lab.status_code == 200 and "JupyterLab" in lab.text, lab.text[-500:]
+    # nbgrader's Assignments tab (JupyterHubAuthPlugin) sees the course through the LTI group
+    courses = s.get(f"{hub.url}/user/{name}/courses", timeout=30).json()
+    assert courses == {"success": True, "value": ["rta"]}, courses
+    listing = s.get(f"{hub.url}/user/{name}/assignments?course_id=rta", timeout=30).json()
+    assert listing["success"], listing
+    assert [(a["course_id"], a["assignment_id"], a["status"]) for a in listing["value"]] == \
+        [("rta", "toy", "released")]
+    requests.delete(f"{hub.url}/hub/api/users/{name}/server", timeout=30,
+                    headers={"Authorization": f"token {hub.token}"})
