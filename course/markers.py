@@ -13,6 +13,7 @@ Kept free of imports from the rest of `course` so the grader can use it too.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 
@@ -74,28 +75,23 @@ def balanced(source: str, region: Region, *, exact: bool) -> bool:
     return depth == 0
 
 
-def strip(source: str, region: Region, *, exact: bool) -> str:
-    """`source` without its regions (markers included)."""
-    out, inside = [], False
-    for ln in source.splitlines():
-        if is_begin(ln, region, exact=exact):
-            inside = True
-        elif is_end(ln, region, exact=exact):
-            inside = False
-        elif not inside:
-            out.append(ln)
-    return "\n".join(out)
-
-
-def inside(source: str, region: Region, *, exact: bool) -> list[str]:
-    """The non-blank lines inside the regions, stripped."""
-    out, within = [], False
+def _lines(source: str, region: Region, exact: bool) -> Iterator[tuple[str, bool]]:
+    """(line, inside a region) for every line that is not a marker."""
+    within = False
     for ln in source.splitlines():
         if is_begin(ln, region, exact=exact):
             within = True
         elif is_end(ln, region, exact=exact):
             within = False
-        elif within and ln.strip():
-            out.append(ln.strip())
-    return out
+        else:
+            yield ln, within
 
+
+def strip(source: str, region: Region, *, exact: bool) -> str:
+    """`source` without its regions (markers included)."""
+    return "\n".join(ln for ln, within in _lines(source, region, exact) if not within)
+
+
+def inside(source: str, region: Region, *, exact: bool) -> list[str]:
+    """The non-blank lines inside the regions, stripped."""
+    return [ln.strip() for ln, within in _lines(source, region, exact) if within and ln.strip()]

@@ -35,6 +35,11 @@ def submit(course_dir: Path, student: str, notebook, assignment: str = "toy") ->
     return target
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--regen-golden", action="store_true",
+                     help="rewrite tests/golden/ from what the code makes now (tests/goldens.py)")
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Keep each `xdist_group` on one worker. pytest-xdist 3.8 tags grouped tests by setting

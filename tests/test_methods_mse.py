@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from course.data import load
-from course.methods import mse
+from course.methods import latent_class, mse
 
 UK6 = ["LA", "NG", "PF", "GO", "GP", "NCA"]
 UK5 = ["LA", "NG", "PFNCA", "GO", "GP"]
@@ -156,7 +156,7 @@ def test_latent_class_recovers_a_known_population() -> None:
     # N itself is only weakly identified (the likelihood is flat above the truth, as Link 2003
     # showed for heterogeneity models), so check the likelihood, not the point estimate:
     x, y = table[list("ABCDE")].to_numpy(float), table["count"].to_numpy(float)
-    at_truth = mse._lc_fixed(x, y, 1000.0, None, np.random.default_rng(0), 3, 5000)[0]
+    at_truth = latent_class._lc_fixed(x, y, 1000.0, None, np.random.default_rng(0), 3, 5000)[0]
     assert fit["loglik"] - at_truth < 0.1
     assert fit["n_hat"] > 900
     # and the independence model, which ignores the hard-to-find group, is far too low

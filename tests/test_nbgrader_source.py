@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import nbformat
@@ -23,13 +22,13 @@ def _generate() -> str:
     return nbformat.writes(nb) + "\n"
 
 
-def test_matches_golden() -> None:
+def test_matches_golden(request: pytest.FixtureRequest) -> None:
     """Any change to the generated notebook must be reviewed: regenerate with
-    RTA_UPDATE_GOLDEN=1 and read the diff."""
+    `pytest --regen-golden` and read the diff."""
     text = _generate()
-    if os.environ.get("RTA_UPDATE_GOLDEN"):
+    if request.config.getoption("--regen-golden"):
         GOLDEN.write_text(text)
-    assert GOLDEN.exists(), "golden file missing: run with RTA_UPDATE_GOLDEN=1"
+    assert GOLDEN.exists(), "golden file missing: run pytest --regen-golden"
     assert text == GOLDEN.read_text()
 
 

@@ -1,5 +1,5 @@
 """`rta export`: a two-module course kit that works with stock nbgrader and Jupyter Book alone
-(the `course` package is blocked from import), a valid Common Cartridge, LMS grade files."""
+(the `course` package is blocked from import) and a valid Common Cartridge."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from course.cli import app
-from course.kit.lms import check_cartridge
+from course.kit.cartridge import check_cartridge
 
 from .conftest import submit
 
@@ -124,25 +124,3 @@ def test_bad_arguments(layout, tmp_path: Path, monkeypatch) -> None:
     result = runner.invoke(app, ["export", "--modules", "6", "--out", str(full)])
     assert result.exit_code == 1 and "not empty" in result.output
     assert (full / "keep.txt").read_text() == "instructor notes"
-
-
-def test_grades_in_lms_formats(mini_course, monkeypatch) -> None:
-    monkeypatch.setenv("RTA_ROOT", str(mini_course.root))
-    assert runner.invoke(app, ["release", "--no-solutions"]).exit_code == 0
-    grading = mini_course.grading
-    for student, src in (("ada", grading / "source" / "toy" / "toy.ipynb"),
-                         ("bo", grading / "release" / "toy" / "toy.ipynb")):
-        submit(grading, student, src)
-    assert runner.invoke(app, ["autograde", "toy"]).exit_code == 0
-    assert runner.invoke(app, ["grades", "--format", "canvas"]).exit_code == 0
-    assert runner.invoke(app, ["grades", "--format", "moodle"]).exit_code == 0
-    with open(grading / "grades_canvas.csv", newline="") as f:
-        rows = list(csv.reader(f))
-    assert rows[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
-    assert rows[0][5] == "toy" and rows[1][0] == "Points Possible" and rows[1][5] == "6"
-    scores = {r[2]: r[5] for r in rows[2:]}
-    assert scores == {"ada": "5", "bo": "0"}
-    with open(grading / "grades_moodle.csv", newline="") as f:
-        moodle = {r["ID number"]: r["toy"] for r in csv.DictReader(f)}
-    assert moodle == {"ada": "5", "bo": "0"}
-    assert runner.invoke(app, ["grades", "--format", "blackboard"]).exit_code == 1

@@ -7,13 +7,15 @@ import json
 import nbformat
 from typer.testing import CliRunner
 
-from course.authoring.exercise import HIDDEN_BEGIN, SOLUTION_BEGIN
 from course.cli import app
+from course.markers import HIDDEN_TESTS, SOLUTION
+
+from .goldens import assert_golden, snapshot
 
 runner = CliRunner()
 
 
-def test_release_writes_source_release_and_solution(mini_course, monkeypatch) -> None:
+def test_release_writes_source_release_and_solution(mini_course, monkeypatch, request) -> None:
     monkeypatch.setenv("RTA_ROOT", str(mini_course.root))
     result = runner.invoke(app, ["release"])
     assert result.exit_code == 0, result.output
@@ -27,7 +29,7 @@ def test_release_writes_source_release_and_solution(mini_course, monkeypatch) ->
     student = release.read_text()
     assert "2 * v" not in student and "float(numbers.mean())" not in student
     assert "2.5" not in student and "double(21)" not in student  # hidden tests removed
-    assert SOLUTION_BEGIN not in student and HIDDEN_BEGIN not in student
+    assert SOLUTION.words_begin not in student and HIDDEN_TESTS.words_begin not in student
     assert "pull the mean away" not in student  # model written answer removed
     assert "raise NotImplementedError()" in student and "YOUR ANSWER HERE" in student
     # stock nbgrader locked the read-only cells
@@ -36,6 +38,9 @@ def test_release_writes_source_release_and_solution(mini_course, monkeypatch) ->
     assert tests and all(c.metadata.get("deletable") is False for c in tests)
     # the instructor solution keeps everything
     assert "2 * v" in solution.read_text()
+    # and every file of the source and the release is as reviewed (tests/golden/toy_course/)
+    assert_golden(request.config, "toy_course/source", snapshot(grading / "source" / "toy"))
+    assert_golden(request.config, "toy_course/release", snapshot(grading / "release" / "toy"))
 
 
 def test_release_unknown_exercise_lists_known(mini_course, monkeypatch) -> None:

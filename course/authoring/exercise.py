@@ -93,9 +93,6 @@ class Exercise:
                 out.setdefault(c.question, []).append(c)
         return out
 
-    def by_grade_id(self) -> dict[str, Cell]:
-        return {c.grade_id: c for c in self.cells if c.grade_id}
-
 
 def _kind(cell: nbformat.NotebookNode) -> Kind:
     tags = set(cell.metadata.get("tags", []))

@@ -15,15 +15,8 @@ import nbformat
 
 from course.authoring.exercise import Kind
 from course.authoring.release import Released, ensure_course_dir, nbgrader, release
+from course.gradebook import CellScore, read_cell_scores
 from course.paths import Layout
-
-
-@dataclass
-class CellScore:
-    grade_id: str
-    score: float
-    max_score: float
-    needs_manual_grade: bool
 
 
 @dataclass
@@ -51,21 +44,6 @@ class Proof:
         lost = sum(c.points or 0 for c in ex.cells
                    if c.kind is Kind.TESTS and c.question == question)
         return self.auto_max - lost
-
-
-def cell_scores(course_dir: Path, assignment: str, notebook: str) -> dict[str, dict[str, CellScore]]:
-    from nbgrader.api import Gradebook
-
-    out: dict[str, dict[str, CellScore]] = {}
-    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gb:
-        for sub in gb.assignment_submissions(assignment):
-            nb = gb.find_submission_notebook(notebook, assignment, sub.student_id)
-            out[sub.student_id] = {
-                g.name: CellScore(g.name, float(g.score or 0), float(g.max_score),
-                                  bool(g.needs_manual_grade))
-                for g in nb.grades
-            }
-    return out
 
 
 def stub_question(source_nb: nbformat.NotebookNode, release_nb: nbformat.NotebookNode,
@@ -99,4 +77,4 @@ def prove(layout: Layout, exercise: str, workdir: Path) -> Proof:
         shutil.copytree(rel.release.parent, target)
         nbformat.write(nb, target / f"{ex.id}.ipynb")
     nbgrader(["autograde", ex.id, "--create", "--force"], course_dir)
-    return Proof(rel, cell_scores(course_dir, ex.id, ex.id))
+    return Proof(rel, read_cell_scores(f"sqlite:///{course_dir / 'gradebook.db'}", ex.id, ex.id))

@@ -63,19 +63,17 @@ def check_modules(layout: Layout, modules: list[str]) -> None:
                          f"choose from: {', '.join(module_ids(layout))}")
 
 
-def minibook_toc(layout: Layout, modules: list[str], root: str | None = None) -> dict[str, Any]:
-    """A jb-book toc for `modules`. With no `root`, the first module's overview is the root."""
+def minibook_toc(layout: Layout, modules: list[str]) -> dict[str, Any]:
+    """A jb-book toc for `modules`, rooted at the first module's overview."""
     check_modules(layout, modules)
     entries = module_entries(layout, modules)
-    reference = {"caption": "Reference", "chapters": [
-        {"file": p} for p in REFERENCE_PAGES if (layout.root / f"{p}.md").exists()]}
-    if root is None:
-        first, rest = entries[0], entries[1:]
-        chapters = [*first.get("sections", []), *rest]
-        parts = [{"caption": "Module", "chapters": chapters}] if chapters else []
-        return {"format": "jb-book", "root": first["file"], "parts": [*parts, reference]}
-    return {"format": "jb-book", "root": root,
-            "parts": [{"caption": "Modules", "chapters": entries}, reference]}
+    reference = [{"file": p} for p in REFERENCE_PAGES if (layout.root / f"{p}.md").exists()]
+    first, rest = entries[0], entries[1:]
+    chapters = [*first.get("sections", []), *rest]
+    parts = [{"caption": "Module", "chapters": chapters}] if chapters else []
+    if reference:  # a part with no chapters is not a valid toc
+        parts.append({"caption": "Reference", "chapters": reference})
+    return {"format": "jb-book", "root": first["file"], "parts": parts}
 
 
 def prepare_preview(layout: Layout, module: str) -> Layout:

@@ -8,9 +8,9 @@ the PDF is skipped with one line saying why and how to get it, and the pages sto
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
+from course.archive import tree, write_zip
 from course.book.webcheck import browser, chromium_available, chromium_path, serve
 from course.paths import Layout
 
@@ -20,7 +20,6 @@ BOOK_PDF = "rta-mooc-book.pdf"
 # Pages mark the PDF link with this class (modules/m00_start/index.md) so it can be dropped.
 PDF_LINK_CLASS = "rta-offline-pdf"
 _PDF_ITEM = re.compile(rf'<li class="{PDF_LINK_CLASS}">.*?</li>\s*', re.S)
-_DATE = (2026, 1, 1, 0, 0, 0)  # fixed timestamps: the same site gives the same zip
 
 
 class PdfUnavailable(Exception):
@@ -30,12 +29,9 @@ class PdfUnavailable(Exception):
 def site_zip(html_root: Path) -> Path:
     out = html_root / OFFLINE_DIR / SITE_ZIP
     out.parent.mkdir(exist_ok=True)
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        for f in sorted(html_root.rglob("*")):
-            rel = f.relative_to(html_root)
-            if f.is_file() and rel.parts[0] != OFFLINE_DIR and not f.name.endswith(".map"):
-                info = zipfile.ZipInfo(str(Path("rta-mooc") / rel), date_time=_DATE)
-                zf.writestr(info, f.read_bytes(), zipfile.ZIP_DEFLATED, compresslevel=9)
+    write_zip(out, tree(html_root, "rta-mooc",
+                        keep=lambda rel: rel.parts[0] != OFFLINE_DIR and rel.suffix != ".map"),
+              compresslevel=9)
     return out
 
 

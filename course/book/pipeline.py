@@ -18,13 +18,13 @@ import re
 import shutil
 import subprocess
 import sys
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
+from course.archive import tree, zip_bytes
 from course.authoring.release import Released, release, tool_env
 from course.book.lighten import lighten
 from course.book.minibook import prepare_preview
@@ -59,19 +59,6 @@ def _write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def _zip_bytes(ex_id: str, release_dir: Path) -> bytes:
-    import io
-
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for f in sorted(release_dir.rglob("*")):
-            if f.is_file():  # fixed timestamps: the same release gives the same zip
-                info = zipfile.ZipInfo(str(Path(ex_id) / f.relative_to(release_dir)),
-                                       date_time=(2026, 1, 1, 0, 0, 0))
-                zf.writestr(info, f.read_bytes(), zipfile.ZIP_DEFLATED)
-    return buf.getvalue()
-
-
 def student_pages(layout: Layout, released: list[Released]) -> list[Path]:
     """Write each released notebook to <book>/_generated/exercises/ with a zip beside it;
     files whose bytes did not change are left alone, stale ones are removed."""
@@ -81,7 +68,7 @@ def student_pages(layout: Layout, released: list[Released]) -> list[Path]:
     for rel in released:
         ex_id = rel.exercise.id
         archive = out_dir / f"{ex_id}.zip"
-        _write_if_changed(archive, _zip_bytes(ex_id, rel.release.parent))
+        _write_if_changed(archive, zip_bytes(tree(rel.release.parent, ex_id)))
         nb = nbformat.read(rel.release, as_version=4)
         # A book-only note (not in the student's file) pointing at notebook + data.
         note = nbformat.v4.new_markdown_cell(
@@ -284,7 +271,7 @@ def _drop_stale_pages(layout: Layout, html: Path) -> int:
 
 
 def build(layout: Layout, log: Callable[[str], None], progress: Progress = _quiet,
-          offline: bool = True, verbose: bool = False) -> int:
+          verbose: bool = False) -> int:
     """Student pages, the executed HTML book, then slimming and the offline edition."""
     course_dir = layout.build / BOOK_COURSE_DIR
     n = len(layout.exercise_sources())
@@ -306,8 +293,7 @@ def build(layout: Layout, log: Callable[[str], None], progress: Progress = _quie
     stamps = _read_stamps(layout)
     lighten_incremental(html, layout.build / ".lighten-cache", stamps,
                         log if verbose else (lambda line: None), progress)
-    if offline:
-        status = _offline(layout, html, stamps, log, progress, verbose)
+    status = _offline(layout, html, stamps, log, progress, verbose)
     _stamps(layout).write_text(json.dumps(stamps, indent=1, sort_keys=True))
     progress(Step("book built", done=1, total=1))
     return status

@@ -334,7 +334,7 @@ def grades(
 ) -> None:
     """Write all grades in Canvas's or Moodle's gradebook CSV import format, or post them to
     the LMS over LTI Assignment and Grade Services (--lti)."""
-    from course.kit.lms import write_canvas_csv, write_moodle_csv
+    from course.kit.grades import write_canvas_csv, write_moodle_csv
 
     if lti is not None:
         from course.lti.cli import grades_lti

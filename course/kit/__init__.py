@@ -1,3 +1,3 @@
-"""The instructor kit (`rta export`) and the files an LMS imports: a Common Cartridge,
-nbgitpuller links, Canvas and Moodle grade CSVs (lms).
+"""The instructor kit (`rta export`: export, book, course_dir, texts with their wording in
+template/, cartridge) and the LMS grade files (`rta grades`: grades).
 """
