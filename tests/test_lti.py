@@ -210,8 +210,13 @@ def test_assignment_mapped_to_a_line_item(course: Path, platform: Platform, tmp_
     """[assignments] names the line item (Open edX's declarative AGS: the component's own)."""
     item = platform.link_lineitem("rl-7")["id"]
     cfg = setup_tool(tmp_path, platform, tail=f'[assignments]\ntoy = "{item}"\n')
-    result = grades(course, cfg)
+    elsewhere = tmp_path / "db" / "gradebook.db"  # a --db URL: the ledger stays in the course dir
+    elsewhere.parent.mkdir()
+    shutil.move(course / "gradebook.db", elsewhere)
+    result = runner.invoke(app, ["grades", "--lti", str(cfg), "--db", f"sqlite:///{elsewhere}",
+                                 "--course-dir", str(course)])
     assert result.exit_code == 0 and "2 posted" in result.output, result.output
+    assert (course / "lti_ledger.json").exists()
     assert not any(i.get("resourceId") for i in platform.lineitems.values())  # none created
     assert {sub for (i, sub) in platform.results if i == item} == {"42", "43"}
     assert not any(r.path == "/lineitems" for r in platform.received)  # not even looked up
