@@ -300,6 +300,10 @@ def test_rta_hub_setup_takes_the_lti_file(tmp_path: Path, platform: Platform) ->
     assert "c.JupyterHub.authenticator_class = 'course.lti.hub.CourseLTI13Authenticator'" in lines
     assert "c.JupyterHub.load_groups = {}" in lines  # groups come from launches
     assert not any("samesite" in ln for ln in lines)  # a loopback http platform: no Secure cookies
+    # a real LMS (HTTPS): the launch's cross-site form posts need SameSite=None; Secure cookies
+    cfg.write_text(cfg.read_text().replace(platform.base, "https://lms.example.edu"))
+    assert "c.JupyterHub.tornado_settings = {'cookie_options': {'samesite': 'None', 'secure': True}}" \
+        in hub_authenticator_lines(cfg, "rta")
 
 
 def test_the_guide_file_is_the_file_the_code_reads(tmp_path: Path) -> None:
