@@ -163,6 +163,12 @@ def test_scores_arrive_exactly_once(course: Path, platform: Platform, tmp_path: 
 @pytest.mark.slow
 def test_failing_platform_is_retried(course: Path, platform: Platform, tmp_path: Path) -> None:
     cfg = setup_tool(tmp_path, platform)
+    from course.lti.config import locked
+
+    with locked(course / "lti_ledger.json"):  # another passback is running
+        busy = grades(course, cfg)
+    assert busy.exit_code == 1 and "another `rta grades --lti` is posting" in busy.output
+    assert not platform.received
     platform.fail(2, "/token")  # the token endpoint fails twice, then the scores endpoint twice
     platform.fail(2, "/scores", status=502)
     result = grades(course, cfg)

@@ -175,6 +175,8 @@ def hub_settings(cfg: LTIConfig, *, course: str | None = None, create_system_use
         "JupyterHub": {"authenticator_class": AUTHENTICATOR,
                        "load_groups": {}},  # groups come from the launch (managed groups)
         "Authenticator": {"allowed_users": set(), "admin_users": set()},
+        # PyJWT refuses an iat a second in the future: allow LMS and hub clocks to differ a little
+        "LTI13LaunchValidator": {"time_leeway": 30},
         "CourseLTI13Authenticator": {
             "issuer": cfg.issuer, "client_id": [cfg.client_id], "authorize_url": cfg.auth_url,
             "jwks_endpoint": cfg.jwks_url, "username_key": cfg.username_claim,
