@@ -3,7 +3,9 @@
 The solution scores full autograded marks, the student release scores zero and holds no
 solution or hidden-test text, a wrong answer to one question loses exactly the points of
 that question's tests (and no others), and `rta autograde` records exactly what stock
-nbgrader recorded for all of those submissions.
+nbgrader recorded. Stock nbgrader grades the solution, the blank release and the last stub (a
+fresh kernel per notebook is most of this suite's time); rta grades every variant, and the
+toy course's differential tests (test_grader_identity.py) cover stock on many more shapes.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from course.authoring.exercise import (
     Kind,
     region_text,
 )
-from course.authoring.prove import prove
+from course.authoring.prove import Proof, prove
+from course.gradebook import read_cell_scores
 from course.grader.compare import diff_courses
 from course.grader.engine import autograde
 from course.paths import Layout
@@ -35,22 +38,29 @@ EXERCISES = [p.stem for p in Layout(ROOT).exercise_sources()]
 @pytest.mark.slow
 @pytest.mark.parametrize("exercise", EXERCISES)
 def test_exercise_grades_right_and_leaks_nothing(layout, tmp_path, exercise) -> None:
-    """One stock nbgrader run per exercise serves three checks: the grades, the release, and
-    rta autograde recording exactly what stock recorded for the same submissions."""
-    proof = prove(layout, exercise, tmp_path)
+    """Stock nbgrader grades the solution, the blank release and the last one-answer stub;
+    rta autograde grades every variant on a copy of the course and must record exactly what
+    stock recorded where both graded. The grade checks then run on every variant."""
+    stock = prove(layout, exercise, tmp_path, stock_stubs=1)
+    ours = grade_all_with_rta(tmp_path, exercise)
+    assert diff_courses(tmp_path / exercise, ours, exercise, students=sorted(stock.scores)) == []
+    proof = Proof(stock.released, read_cell_scores(f"sqlite:///{ours / 'gradebook.db'}", exercise, exercise))
+    assert {s: proof.scores[s] for s in stock.scores} == stock.scores
     check_grades(proof)
     check_release(proof, exercise)
-    check_identical_to_stock(tmp_path / exercise, exercise)
 
 
-def check_identical_to_stock(stock: Path, exercise: str) -> None:
-    """The solution, the blank release and every one-answer-stubbed notebook, graded again by
-    rta autograde on a copy of the course: the same gradebook rows and autograded notebooks."""
-    ours = stock.parent / f"{exercise}-rta"
-    shutil.copytree(stock, ours, ignore=shutil.ignore_patterns("autograded"))
+def grade_all_with_rta(workdir: Path, exercise: str) -> Path:
+    """The stock course (its autograded/ left out) plus the stubs stock did not grade, graded by
+    rta autograde: every submission gets an outcome with no flag."""
+    ours = workdir / f"{exercise}-rta"
+    shutil.copytree(workdir / exercise, ours, ignore=shutil.ignore_patterns("autograded"))
+    held = workdir / f"{exercise}-held"
+    if held.exists():
+        shutil.copytree(held, ours / "submitted", dirs_exist_ok=True)
     outcomes = autograde(ours, exercise, workers=2)
     assert all(not o.flags for o in outcomes), [f"{o.student}: {o.status}" for o in outcomes]
-    assert diff_courses(stock, ours, exercise) == []
+    return ours
 
 
 def check_grades(proof) -> None:

@@ -58,7 +58,11 @@ def stub_question(source_nb: nbformat.NotebookNode, release_nb: nbformat.Noteboo
     return nb
 
 
-def prove(layout: Layout, exercise: str, workdir: Path) -> Proof:
+def prove(layout: Layout, exercise: str, workdir: Path, *, stock_stubs: int | None = None) -> Proof:
+    """Grade the solution, the blank release and every one-answer stub with stock nbgrader.
+    With `stock_stubs=N` only the last N stubs go to stock nbgrader; the others are handed in
+    under `<workdir>/<exercise>-held/` for another grader (the test suite grades every variant
+    with rta autograde, proven identical to stock on the ones both graded)."""
     course_dir = workdir / exercise
     if course_dir.exists():
         shutil.rmtree(course_dir)
@@ -72,8 +76,11 @@ def prove(layout: Layout, exercise: str, workdir: Path) -> Proof:
     for q, cells in ex.questions().items():
         if cells[0].kind is Kind.ANSWER:
             submissions[f"wrong_q{q}"] = stub_question(source_nb, release_nb, cells[0].grade_id)
+    stubs = [s for s in submissions if s.startswith("wrong_q")]
+    held = stubs[: len(stubs) - stock_stubs] if stock_stubs is not None else []
     for student, nb in submissions.items():
-        target = course_dir / "submitted" / student / ex.id
+        base = workdir / f"{exercise}-held" if student in held else course_dir / "submitted"
+        target = base / student / ex.id
         shutil.copytree(rel.release.parent, target)
         nbformat.write(nb, target / f"{ex.id}.ipynb")
     nbgrader(["autograde", ex.id, "--create", "--force"], course_dir)
