@@ -179,10 +179,11 @@ class Platform:
         self.users[login] = user
         return user
 
-    def fail(self, n: int, path: str = "/scores", status: int = 503) -> None:
-        """The next n requests whose path contains `path` get `status`."""
+    def fail(self, n: int, path: str = "/scores", status: int = 503, body: bytes = b"") -> None:
+        """The next n requests whose path contains `path` get `status` (and `body`: what a
+        proxy's error page would say)."""
         with self._lock:
-            self._failures.append([path, n, status])
+            self._failures.append([path, n, status, body])
 
     def start(self) -> Platform:
         if not self._bound:  # back up on the same port after `stop`
@@ -296,12 +297,13 @@ class Platform:
                     for f in platform._failures:
                         if f[0] in parts.path and f[1] > 0:
                             f[1] -= 1
-                            status = f[2]
+                            status, junk = f[2], f[3]
                             break
                     else:
-                        status = 0
+                        status, junk = 0, b""
                 if status:
-                    self._reply(status, {"error": "temporarily_unavailable"})
+                    self._reply(status, junk or {"error": "temporarily_unavailable"},
+                                "text/html" if junk else "application/json")
                     return
                 try:
                     platform._route(self, method, parts.path, rec)

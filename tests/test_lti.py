@@ -229,6 +229,19 @@ def test_assignment_mapped_to_a_line_item(course: Path, platform: Platform, tmp_
 
 
 @pytest.mark.slow
+def test_a_garbled_answer_is_reported_not_a_traceback(course: Path, platform: Platform,
+                                                      tmp_path: Path) -> None:
+    cfg = setup_tool(tmp_path, platform)
+    platform.fail(1, "/lineitems", status=200, body=b"<html>Gateway says hello</html>")
+    result = grades(course, cfg)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "2 score(s) not posted" in result.output and "not JSON" in result.output
+    assert len([r for r in platform.received if r.path == "/lineitems"]) == 1  # once per assignment
+    again = grades(course, cfg)
+    assert again.exit_code == 0 and "2 posted" in again.output, again.output
+
+
+@pytest.mark.slow
 def test_one_bad_row_does_not_stop_the_batch(course: Path, platform: Platform, tmp_path: Path) -> None:
     cfg = setup_tool(tmp_path, platform)
     from nbgrader.api import Gradebook

@@ -110,6 +110,14 @@ def scores_url(lineitem: str) -> str:
     return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/scores"))
 
 
+def _json(body: bytes, url: str) -> Any:
+    try:
+        return json.loads(body or b"null")
+    except ValueError:
+        raise RequestFailed(f"{url} answered with something that is not JSON: "
+                            f"{body[:120].decode('utf-8', 'replace')!r}") from None
+
+
 def _next_link(headers: Message) -> str | None:
     for link in headers.get_all("Link") or []:
         for part in link.split(","):
@@ -189,9 +197,9 @@ class Client:
                 raise self._refused from None
             raise
         try:
-            data = json.loads(body)
+            data = _json(body, self.cfg.token_url)
             access = str(data["access_token"])
-        except (ValueError, KeyError, TypeError):
+        except (RequestFailed, KeyError, TypeError):
             raise RequestFailed(f"token endpoint {self.cfg.token_url} answered without an "
                                 "access_token") from None
         self.granted = set(str(data.get("scope", f"{SCOPE_LINEITEM} {SCOPE_SCORE}")).split())
@@ -203,8 +211,11 @@ class Client:
         url: str | None = _with_query(lineitems, resource_id=assignment)
         while url:
             _, headers, body = self._send("GET", url, headers={"Accept": CONTAINER})
-            for item in json.loads(body or b"[]"):
-                if item.get("resourceId") == assignment and item.get("id"):
+            items = _json(body, url)
+            if not isinstance(items, list):
+                raise RequestFailed(f"{url} did not answer with a list of line items")
+            for item in items:
+                if isinstance(item, dict) and item.get("resourceId") == assignment and item.get("id"):
                     return str(item["id"])
             url = _next_link(headers)
         if SCOPE_LINEITEM not in self.granted:
@@ -214,8 +225,8 @@ class Client:
                 "tag": "nbgrader"}
         _, _, body = self._send("POST", lineitems, body=json.dumps(item).encode(),
                                 headers={"Content-Type": LINEITEM, "Accept": LINEITEM})
-        created = json.loads(body)
-        if not created.get("id"):
+        created = _json(body, lineitems)
+        if not isinstance(created, dict) or not created.get("id"):
             raise RequestFailed(f"the platform created a line item for {assignment} without an id")
         return str(created["id"])
 
