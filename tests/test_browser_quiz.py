@@ -19,6 +19,7 @@ from .conftest import ROOT
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.xdist_group(name="quiz_page"),  # one page and browser for the module
     pytest.mark.skipif(not chromium_available(), reason="Debian chromium not installed: run `make test`"),
 ]
 STATIC = ROOT / "modules" / "_static"

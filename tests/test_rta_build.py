@@ -19,7 +19,7 @@ from course.paths import Layout
 
 from .conftest import ROOT
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_book")]  # one book, built in order
 HEADER = ("---\njupytext:\n  text_representation: {extension: .md, format_name: myst, "
           "format_version: 0.13}\nkernelspec: {display_name: Python 3 (ipykernel), language: "
           "python, name: python3}\n---\n\n")
@@ -173,3 +173,19 @@ def test_system_deps_without_a_package_manager(tmp_path: Path) -> None:
     required = subprocess.run([bash, ".ci/system-deps", "chromium"], cwd=ROOT, env=env,
                               capture_output=True, text=True)
     assert required.returncode == 1 and "cannot install" in required.stderr
+
+
+def test_an_exercise_with_an_authoring_error_stops_the_build_with_a_fix(mini_course, monkeypatch) -> None:
+    """`rta build` releases the student pages first: an exercise that fails its lint stops the
+    build there, named with its fix, before Jupyter Book runs, and no traceback is shown."""
+    from typer.testing import CliRunner
+
+    from course.cli import app
+
+    monkeypatch.setenv("RTA_ROOT", str(mini_course.root))
+    path = mini_course.exercises / "toy.md"
+    path.write_text(path.read_text().replace(":points: 1\n", "", 1))
+    result = CliRunner().invoke(app, ["build"])
+    assert result.exit_code == 1, result.output
+    assert "toy.md" in result.output and "no positive points" in result.output and "fix:" in result.output
+    assert "Traceback" not in result.output and not (mini_course.build / "html").exists()
