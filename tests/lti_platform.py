@@ -190,7 +190,7 @@ class Platform:
             self.server.server_bind()
             self.server.server_activate()
             self._bound = True
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
         return self
 
