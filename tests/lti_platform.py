@@ -137,7 +137,7 @@ class Platform:
         self.tokens: dict[str, tuple[set[str], float]] = {}
         self.issued: list[str] = []  # id_tokens sent to browsers
         self.page_size = 50
-        self.tamper: dict[str, Any] = {}  # "key": sign with it, "claims": override claims
+        self.tamper: dict[str, Any] = {}  # "key": sign with it, "claims": override, "unsigned"
         self._hints: dict[str, str] = {}  # lti_message_hint -> login
         self._jti: set[str] = set()
         self._failures: list[list[Any]] = []  # [path fragment, remaining, status]
@@ -236,8 +236,11 @@ class Platform:
                         "lineitem": item["id"]},
         }
         claims.update(self.tamper.get("claims", {}))
-        key = self.tamper.get("key", self.key)
-        token = jwt.encode(claims, key, algorithm="RS256", headers={"kid": self.kid})
+        if self.tamper.get("unsigned"):  # alg "none": the oldest JWT forgery
+            token = jwt.encode(claims, None, algorithm="none", headers={"kid": self.kid})
+        else:
+            token = jwt.encode(claims, self.tamper.get("key", self.key), algorithm="RS256",
+                               headers={"kid": self.kid})
         self.issued.append(token)
         return token
 

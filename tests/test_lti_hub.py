@@ -210,6 +210,10 @@ def test_bad_tokens_are_refused_with_a_message(platform: Platform, hub: Hub) -> 
         _refused(launch(platform, login), 400, "Signature has expired")
         platform.tamper = {"claims": {"aud": "another-tool"}}
         _refused(launch(platform, login), 401, "Audience doesn&#39;t match")
+        platform.tamper = {"unsigned": True}
+        _refused(launch(platform, login), 400, "The specified alg value is not allowed")
+        platform.tamper = {"claims": {"iss": "https://lms.elsewhere.edu"}}
+        _refused(launch(platform, login), 400, "Invalid issuer")
         platform.tamper = {"claims": {"https://purl.imsglobal.org/spec/lti/claim/deployment_id": "rogue"}}
         _refused(launch(platform, login), 403, "not registered on this hub")
     finally:
