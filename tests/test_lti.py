@@ -17,7 +17,7 @@ from course.cli import app
 from course.lti.config import hub_username, load_config, record_launch
 
 from .conftest import FIXTURES, submit
-from .lti_platform import INSTRUCTOR, LEARNER, Platform, new_key
+from .lti_platform import INSTITUTION_STUDENT, INSTRUCTOR, LEARNER, Platform, new_key
 
 runner = CliRunner()
 pytestmark = pytest.mark.xdist_group("lti")  # the module's graded course is made once per run
@@ -342,3 +342,22 @@ def test_the_guide_file_is_the_file_the_code_reads(tmp_path: Path) -> None:
     assert cfg.token_url.endswith("/mod/lti/token.php") and cfg.launches == tmp_path / "lti_launches.json"
     for route in ("/hub/lti13/oauth_login", "/hub/lti13/oauth_callback", "/hub/lti13/jwks"):
         assert route in guide  # the routes test_lti_hub.py launches through
+
+
+def test_roles_and_custom_usernames() -> None:
+    from course.lti.hub import CourseLTI13Authenticator, course_role
+
+    m = "http://purl.imsglobal.org/vocab/lis/v2/membership"
+    assert course_role([f"{m}#Learner"]) == "student"
+    assert course_role(["Learner"]) == "student"  # LTI 1.3 still allows simple context role names
+    assert course_role([f"{m}/Instructor#TeachingAssistant"]) == "instructor"
+    assert course_role([f"{m}#Learner", f"{m}#Instructor"]) == "instructor"
+    assert course_role([f"{m}#Administrator"]) == "instructor"
+    assert course_role([INSTITUTION_STUDENT]) is None  # institution roles give no course role
+    assert course_role(["http://purl.imsglobal.org/vocab/lis/v2/institution/person#Instructor"]) is None
+    assert course_role([f"{m}#Mentor", f"{m}#ContentDeveloper"]) is None
+    custom = "https://purl.imsglobal.org/spec/lti/claim/custom"
+    auth = CourseLTI13Authenticator(username_key="custom_username")
+    assert auth._username({"sub": "9f8e", custom: {"username": "Alice"}}) == "alice"
+    assert auth._username({"sub": "9f8e", custom: {"username": "a.smith@uni"}}).startswith("u-")
+    assert CourseLTI13Authenticator(username_key="sub")._username({"sub": "42"}) == "lti-42"
