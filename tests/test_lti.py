@@ -361,3 +361,7 @@ def test_roles_and_custom_usernames() -> None:
     assert auth._username({"sub": "9f8e", custom: {"username": "Alice"}}) == "alice"
     assert auth._username({"sub": "9f8e", custom: {"username": "a.smith@uni"}}).startswith("u-")
     assert CourseLTI13Authenticator(username_key="sub")._username({"sub": "42"}) == "lti-42"
+    from tornado.web import HTTPError
+
+    with pytest.raises(HTTPError, match="did not send the username"):
+        auth._username({"sub": "42", custom: {}})  # not silently another name for the same person

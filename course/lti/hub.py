@@ -35,6 +35,7 @@ from typing import Any
 
 from jupyterhub.handlers import BaseHandler  # type: ignore[import-untyped]
 from ltiauthenticator.lti13.auth import LTI13Authenticator  # type: ignore[import-untyped]
+from ltiauthenticator.lti13.constants import LTI13_CUSTOM_CLAIM  # type: ignore[import-untyped]
 from tornado import web
 from traitlets import Bool, Unicode, default
 from traitlets import List as TList
@@ -116,8 +117,15 @@ class CourseLTI13Authenticator(LTI13Authenticator):  # type: ignore[misc]
         return [*super().get_handlers(app), (r"/lti13/jwks", ToolJWKSHandler)]
 
     def _username(self, token: dict[str, Any]) -> str:
-        if self.username_key in ("", "sub"):
+        key = self.username_key
+        if key in ("", "sub"):
             return hub_username(str(token.get("sub") or ""), prefix=self.username_prefix)
+        # ltiauthenticator falls back to `sub` when the claim is missing: that would give the
+        # same person another name, so a missing claim is refused instead
+        source = (token.get(LTI13_CUSTOM_CLAIM) or {}) if key.startswith("custom_") else token
+        if not source.get(key.removeprefix("custom_")):
+            raise web.HTTPError(403, f"The LMS did not send the username this hub uses ({key}). "
+                                     "Ask the LMS administrator to add it to the tool's settings.")
         return hub_username(str(self.get_username(token)).lower(), prefix="")
 
     def _check_replay(self, token: dict[str, Any]) -> None:
