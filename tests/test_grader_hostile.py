@@ -51,8 +51,9 @@ def graded(tmp_path_factory, request) -> tuple[Path, dict[str, Outcome]]:
             case.tree(course / "submitted" / case.name / "toy", ctx)
     os.environ[SECRET] = "top-secret"
     try:
-        limits = Limits(timeout=6, memory=1 * GiB, cpu_seconds=30)
-        outcomes = autograde(course, "toy", workers=2, limits=limits, timeout=6)
+        # 10 s per cell: printing 200,000 lines takes 3 s on a loaded 2-core machine
+        limits = Limits(timeout=10, memory=1 * GiB, cpu_seconds=40)
+        outcomes = autograde(course, "toy", workers=2, limits=limits, timeout=10)
     finally:
         os.environ.pop(SECRET, None)
     return course, {o.student: o for o in outcomes}
@@ -78,9 +79,13 @@ def test_case(graded, case) -> None:
         assert o.flags and not o.failed, o.status
         assert o.score == 0, f"a flagged notebook earned {o.score}"
         assert o.manual_pending >= 5, "flagged work must wait for a human"
+    elif case.status == "attack":  # graded or flagged: either way no point it did not earn
+        assert not o.failed, o.status
+        assert o.score is not None and o.score <= (case.score or 0), (o.status, told)
+        assert not o.flags or o.score == 0
     else:
         assert not o.failed and not o.flags, o.status
-    if case.score is not None and not o.failed:
+    if case.score is not None and not o.failed and case.status != "attack":
         assert o.score == case.score, (o.status, told)
     for text in case.text:
         assert text in told, f"{text!r} not in {told!r}"
@@ -91,6 +96,10 @@ def test_case(graded, case) -> None:
         printed = json.dumps([c.get("outputs", []) for c in nb["cells"]])
         for text in case.absent:
             assert text not in printed
+        for text in case.shown:
+            assert text in printed, f"{text!r} not in the outputs"
+        # every output kind counts against the 10 M character limit
+        assert autograded.stat().st_size < 15_000_000
     assert (course / "submitted" / case.name / "toy" / "toy.ipynb").exists(), "student work was lost"
 
 
@@ -111,6 +120,8 @@ def test_no_link_in_a_submission_was_followed(graded) -> None:
 def test_sandbox_kept_the_course_dir_intact(graded) -> None:
     course, outcomes = graded
     assert not (course / "hacked.txt").exists()
+    for d in ("/run/lock", "/var/lock", "/var/tmp", "/dev/shm"):  # world-writable host folders
+        assert not list(Path(d).glob("rta-hostile-*")) if Path(d).is_dir() else True, d
     nb = json.loads((course / "autograded" / "environment_secret" / "toy" / "toy.ipynb").read_text())
     printed = "".join("".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []))
     assert "SECRET=None" in printed

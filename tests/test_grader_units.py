@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from course.grader.channel import Receiver
 from course.grader.cheats import static_flags
 from course.grader.feedback import hidden_lines, visible_result
@@ -62,3 +64,91 @@ def test_stream_split_points_do_not_count_as_differences() -> None:
     assert normalise_notebook(nb(one)) == normalise_notebook(nb(two))
     assert normalise_notebook(nb(one)) != normalise_notebook(nb(other))
     assert normalise_notebook(nb(one)) != normalise_notebook(nb([{**one[0], "text": ["PASS a\n"]}]))
+
+
+def _roundtrip(value: object) -> object:
+    from course.grader.rebuild import Decoder
+    from course.grader.values import Encoder
+
+    enc = Encoder(lambda fn: 7)
+    node = enc.encode(value)
+    return Decoder(enc.buffers, lambda h, name: ("proxy", h, name), __import__).decode(node)
+
+
+def test_values_cross_as_data() -> None:
+    import numpy as np
+    import pandas as pd
+
+    df = pd.DataFrame({"a": [1, 2], "s": pd.Series(["x", 1], dtype=object),
+                       "c": pd.Categorical(["u", "v"]), "n": pd.array([1, None], dtype="Int64")},
+                      index=pd.Index([10, 20], name="k"))
+    pd.testing.assert_frame_equal(_roundtrip(df), df)
+    s = pd.Series([1.5, np.nan], index=pd.MultiIndex.from_tuples([("a", 1), ("b", 2)]), name="s")
+    pd.testing.assert_series_equal(_roundtrip(s), s)
+    for v in (1, 2 ** 100, 1.5, True, None, "é", b"x", (1, [2, {3: 4}]), {1, 2}, range(3), 1j):
+        assert _roundtrip(v) == v and type(_roundtrip(v)) is type(v)
+    assert type(_roundtrip(np.float64(2.5))) is np.float64
+    assert _roundtrip(len) == ("proxy", 7, "len")  # a callable crosses as a handle for a proxy
+    assert _roundtrip(np) is np  # a module by name: the judge's own copy
+
+
+def test_values_outside_the_allowlist_have_a_reason() -> None:
+    import pytest
+
+    from course.grader.values import Uncheckable
+
+    class F(float):
+        pass
+
+    deep: list[object] = []
+    node = deep
+    for _ in range(100):
+        node.append([])
+        node = node[0]  # type: ignore[assignment]
+    for value, why in ((F(1.0), "of type"), (deep, "nested more than"), (object(), "of type object")):
+        with pytest.raises(Uncheckable, match=why):
+            _roundtrip(value)
+
+
+def test_malformed_nodes_are_refused() -> None:
+    import pytest
+
+    from course.grader.rebuild import Decoder
+    from course.grader.values import Malformed
+
+    dec = Decoder([b"not npy"], lambda h, n: None, __import__)
+    for node in (["zz"], ["i", 3], ["a", 5], {"x": 1}, ["l", "notalist"]):
+        with pytest.raises(Malformed):
+            dec.decode(node)
+
+
+def test_free_names_of_a_test_cell() -> None:
+    from course.grader.names import free_names, top_level_bindings
+
+    src = ("_r = f(1)\nfor _x in (a, b):\n    assert isinstance(_x, float)\n"
+           "def _g(t):\n    return [c * t for c in cols]\n")
+    assert free_names(src) == ["a", "b", "cols", "f", "float", "isinstance"]
+    assert top_level_bindings(src) == {"_r", "_x", "_g"}
+
+
+def test_outputs_are_checked_and_counted() -> None:
+    from course.grader.outputs import clean_outputs
+
+    outs = [{"output_type": "stream", "name": "stdout", "text": "ok"}, {"output_type": "bogus"},
+            {"output_type": "display_data", "data": {"text/plain": "x" * 500}, "metadata": {}}]
+    kept, left, bad = clean_outputs(outs, 200)
+    assert bad and [o["output_type"] for o in kept] == ["stream", "stream"] and left == 0
+
+
+def test_lint_refuses_a_test_name_read_by_a_later_cell(tmp_path) -> None:
+    from course.authoring.exercise import read_exercise
+    from course.authoring.lint import check_exercise
+
+    src = Path(__file__).parent / "fixtures" / "toy.md"
+    text = src.read_text().replace("assert mean > 0", "assert mean > 0\n_limit = 1").replace(
+        "    return 2 * v\n", "    return 2 * v * _limit\n")
+    path = tmp_path / "toy.md"
+    path.write_text(text)
+    errors = check_exercise(read_exercise(path))
+    assert any("_limit" in str(e) and "tests" in str(e) for e in errors), errors
+    assert not [e for e in check_exercise(read_exercise(src)) if "tests run apart" in str(e)]

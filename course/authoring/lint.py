@@ -40,7 +40,25 @@ def check_exercise(ex: Exercise, layout: Layout | None = None) -> list[ExerciseE
     _check_cells(ex, err)
     _check_order(ex, err)
     _check_leaks(ex, err)
+    _check_test_bindings(ex, err)
     return errors
+
+
+def _check_test_bindings(ex: Exercise, err: Report) -> None:
+    """Tests run in the grader's judge process (grading/SANDBOX.md): a name a test cell binds
+    never reaches the student's kernel, so no later answer or set-up cell may read it."""
+    from course.grader.names import free_names, top_level_bindings
+
+    for k, c in enumerate(ex.cells):
+        if c.kind is not Kind.TESTS:
+            continue
+        bound = top_level_bindings(c.source)
+        for later in ex.cells[k + 1:]:
+            if later.cell_type == "code" and later.kind in (Kind.ANSWER, Kind.SETUP):
+                for name in sorted(bound & set(free_names(later.source))):
+                    err(later, f"reads `{name}`, which the tests cell {c.grade_id or c.index} defines: "
+                               "tests run apart from the student's kernel, which never sees it",
+                        f"define `{name}` in a read-only set-up cell instead, or rename the test's copy")
 
 
 def _check_header(ex: Exercise, layout: Layout | None, err: Report) -> None:

@@ -118,6 +118,12 @@ class Guard:
             if name in ns:
                 self.locked_bindings[name] = id(ns[name])
 
+    def check_names(self, names: list[str]) -> None:
+        """Before the judge reads these names for a test cell (defence in depth: the verdict
+        no longer depends on this process, but tampering still flags the notebook)."""
+        self.check()
+        self._check_inputs(sorted(names))
+
     def check(self, test_source: str | None = None) -> None:
         for modname, snapshot in self.modules.items():
             live = vars(sys.modules.get(modname, object()))
@@ -140,11 +146,11 @@ class Guard:
         if sys.excepthook is not sys.__excepthook__ and sys.excepthook.__module__ == "__main__":
             self.flag("replaced sys.excepthook")
         if test_source is not None:
-            self._check_test_inputs(test_source)
+            self._check_inputs(sorted(used_names(test_source)))
 
-    def _check_test_inputs(self, test_source: str) -> None:
+    def _check_inputs(self, names: list[str]) -> None:
         ns = self.shell.user_ns
-        for name in sorted(used_names(test_source)):
+        for name in names:
             if name not in ns:
                 continue
             value = ns[name]

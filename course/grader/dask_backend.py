@@ -16,7 +16,7 @@ _ZYGOTE = None
 
 def grade_on_worker(job: Job) -> JobResult:
     global _ZYGOTE
-    from .zygote import ZygoteClient
+    from .client import ZygoteClient
 
     if _ZYGOTE is None:
         _ZYGOTE = ZygoteClient(job.settings.preload)

@@ -61,6 +61,7 @@ def autograde(course_dir: Path, assignment: str, *, workers: int = 2, scheduler:
     writer = GradebookWriter(url, course_dir, assignment, cfg)
     ignore = list(writer.coursedir.ignore)
     read: dict[str, Submission] = {}
+    own = source_files(course_dir, assignment, ignore)
 
     def jobs() -> Iterator[Job]:
         for s in names:
@@ -68,7 +69,7 @@ def autograde(course_dir: Path, assignment: str, *, workers: int = 2, scheduler:
                                        limits.file_size)
             read[s] = sub
             files = scratch_files(course_dir, assignment, sub, ignore)
-            yield Job(s, assignment, dict(sub.notebooks), files, template, settings)
+            yield Job(s, assignment, dict(sub.notebooks), files, template, settings, own)
 
     if pool is None:
         from .dask_backend import run_dask
@@ -94,6 +95,18 @@ def autograde(course_dir: Path, assignment: str, *, workers: int = 2, scheduler:
         if pool:
             pool.close()
     return sorted(outcomes, key=lambda o: o.student)
+
+
+def source_files(course_dir: Path, assignment: str, ignore: list[str]) -> tuple[str, ...]:
+    """The assignment's own files (data): the judge's working directory holds only these."""
+    import os
+
+    from nbgrader.utils import find_all_files
+
+    root = course_dir / "source" / assignment
+    if not root.is_dir():
+        return ()
+    return tuple(os.path.relpath(f, root) for f in find_all_files(str(root), [*ignore, "*.ipynb"]))
 
 
 def source_imports(course_dir: Path, assignment: str) -> tuple[str, ...]:

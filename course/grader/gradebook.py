@@ -76,13 +76,35 @@ class GradebookWriter:
             raise
 
     def _record(self, result: JobResult, submitted: Submission) -> Outcome:
+        """All or nothing: the autograded folder is staged in full first (a write that fails
+        leaves the gradebook untouched), then the rows, then the folder is swapped in before
+        the last commit."""
+        gb, a, s = self.gb, self.assignment, result.student
+        dest = self.course_dir / "autograded" / s / a
+        staging = dest.parent / f".{a}.rta-staging"
+        try:
+            self._copy_files(submitted, staging)
+            for nbr in result.notebooks:
+                if nbr.notebook is not None:
+                    (staging / f"{nbr.name}.ipynb").write_text(nbr.notebook, encoding="utf-8")
+            self._set_permissions(staging)
+        except Exception:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        try:
+            outcome = self._rows(result, submitted)
+            _swap(staging, dest)
+            gb.db.commit()
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return outcome
+
+    def _rows(self, result: JobResult, submitted: Submission) -> Outcome:
         gb, a, s = self.gb, self.assignment, result.student
         gb.update_or_create_student(s)
         ts, ts_note = submission_time(submitted)
         sub = (gb.update_or_create_submission(a, s, timestamp=ts) if ts
                else gb.update_or_create_submission(a, s))
-        dest = self.course_dir / "autograded" / s / a
-        self._copy_files(submitted, dest)
         outcome = Outcome(s, None, 0.0, seconds=result.seconds)
         if ts_note:
             outcome.notes.append(ts_note)
@@ -94,7 +116,7 @@ class GradebookWriter:
         for nbr in result.notebooks:
             snb = gb.find_submission_notebook(nbr.name, a, s)
             outcome.notes.extend(nbr.notes)
-            outcome.flags.extend(nbr.flags)
+            outcome.flags.extend(str(f) for f in nbr.flags)
             outcome.problems.extend(nbr.problems + [f"sandbox: {x}" for x in nbr.sandbox])
             if nbr.notebook is None:
                 outcome.reasons.append(nbr.reason or "not graded")
@@ -114,12 +136,9 @@ class GradebookWriter:
                 if comment.name in nbr.comments:
                     comment.auto_comment = nbr.comments[comment.name]
             snb.flagged = bool(nbr.flags)
-            gb.db.commit()
+            gb.db.flush()
             self._late_penalty(sub, snb, s)
-            path = dest / f"{nbr.name}.ipynb"
-            path.write_text(nbr.notebook, encoding="utf-8")
-        gb.db.commit()
-        self._set_permissions(dest)
+        gb.db.flush()
         if graded_any and not result.error:
             sub = gb.find_submission(a, s)
             outcome.score = float(sub.score)
@@ -140,7 +159,7 @@ class GradebookWriter:
             penalty = pp.plugin_inst.late_submission_penalty(student, snb.score, sub.total_seconds_late)
             if penalty is not None:
                 snb.late_submission_penalty = pp._check_late_penalty(snb, penalty)
-        self.gb.db.commit()
+        self.gb.db.flush()
 
     def _copy_files(self, submitted: Submission, dest: Path) -> None:
         """Stock autograde's file handling: fresh directory, the student's extra files, then the
@@ -168,6 +187,21 @@ class GradebookWriter:
         for d, _, files in os.walk(dest):
             for f in files:
                 os.chmod(os.path.join(d, f), self.permissions)
+
+
+def _swap(staging: Path, dest: Path) -> None:
+    """Put the staged folder in place of the old one (renames: never half of each)."""
+    old = dest.parent / f".{dest.name}.rta-old"
+    shutil.rmtree(old, ignore_errors=True)
+    if dest.exists():
+        dest.rename(old)
+    try:
+        staging.rename(dest)
+    except OSError:
+        if old.exists():
+            old.rename(dest)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def scratch_files(course_dir: Path, assignment: str, submitted: Submission,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .codes import Code, Flag
 from .sandbox import Limits
 from .template import AssignmentTemplate
 
@@ -25,6 +26,7 @@ class Job:
     files: dict[str, bytes]  # relative path -> content for the scratch directory
     template: AssignmentTemplate
     settings: Settings
+    judge_files: tuple[str, ...] = ()  # those of `files` that are the assignment's own (the judge's copy)
 
 
 @dataclass
@@ -35,9 +37,13 @@ class NotebookResult:
     comments: dict[str, str | None] = field(default_factory=dict)  # grade id -> auto comment
     reason: str | None = None  # why it could not be graded (nothing was scored)
     problems: list[str] = field(default_factory=list)  # timeouts, kills, limits: scored anyway
-    flags: list[str] = field(default_factory=list)  # cheating patterns: manual review, no points
+    flags: list[Flag] = field(default_factory=list)  # cheating patterns: manual review, no points
     notes: list[str] = field(default_factory=list)  # repairs made to the submission
     sandbox: list[str] = field(default_factory=list)  # confinement steps that did not apply
+
+    def add_flag(self, code: Code, text: str) -> None:
+        if all(f.text != text for f in self.flags):
+            self.flags.append(Flag(code, text))
 
 
 @dataclass

@@ -7,8 +7,8 @@ import queue
 import threading
 from collections.abc import Iterable, Iterator
 
+from .client import ZygoteClient
 from .jobs import Job, JobResult
-from .zygote import ZygoteClient
 
 
 class LocalPool:

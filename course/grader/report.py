@@ -13,13 +13,18 @@ COLUMNS = ["student_id", "score", "max_score", "status", "flagged", "reasons", "
 
 
 def write_grades_csv(outcomes: list[Outcome], path: Path) -> None:
-    with path.open("w", newline="", encoding="utf-8") as f:
+    """Written whole or not at all (a temporary file renamed over the old one)."""
+    import os
+
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(COLUMNS)
         for o in outcomes:
             w.writerow([o.student, "" if o.score is None else f"{o.score:g}", f"{o.max_score:g}", o.status,
                         "yes" if o.flags else "", " | ".join(o.reasons), " | ".join(o.problems),
                         " | ".join(o.notes), f"{o.seconds:.2f}"])
+    os.replace(tmp, path)
 
 
 def read_grades_csv(path: Path) -> dict[str, dict[str, str]]:

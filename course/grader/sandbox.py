@@ -33,7 +33,8 @@ class Limits:
     memory: int = 2 * GiB  # address space the submission may add to the pre-warmed process
     processes: int = 64  # processes and threads of the sandbox uid
     file_size: int = 64 * 1024 ** 2  # largest file the submission may write
-    tmp_size: int = 256 * 1024 ** 2  # private /tmp and the scratch directory's tmpfs
+    tmp_size: int = 256 * 1024 ** 2  # the one writable tmpfs: scratch directory, /tmp, /dev/shm
+    inodes: int = 20_000  # files and folders in that tmpfs
     open_files: int = 256
     output_chars: int = 10_000_000  # captured text per notebook
 
@@ -97,34 +98,113 @@ def matplotlib_cache() -> str | None:
     return d if os.path.isdir(d) else None
 
 
-def confine(scratch: Path, hide: list[str], limits: Limits, uid: int) -> Confinement:
+def world_writable_dirs() -> list[str]:
+    """Host directories anyone may write to (/tmp, /var/tmp, /dev/shm, /run/lock, /dev/mqueue,
+    ...), found once per zygote: each is hidden from the sandbox."""
+    found: set[str] = set()
+    skip = ("/proc", "/sys", *python_dirs())
+
+    def walk(path: str, depth: int) -> None:
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            return
+        for e in entries:
+            try:
+                if not e.is_dir(follow_symlinks=False) or any(_under(e.path, s) for s in skip):
+                    continue
+                if e.stat(follow_symlinks=False).st_mode & 0o002:
+                    found.add(e.path)
+                elif depth < 3:
+                    walk(e.path, depth + 1)
+            except OSError:
+                continue
+
+    for top in ("/", "/run", "/var", "/dev"):
+        if os.path.isdir(top):
+            walk(top, 1 if top == "/" else 2)
+    return sorted(p for p in found if not any(p != q and _under(p, q) for q in found))
+
+
+def _write_scratch(scratch: Path, files: dict[str, bytes], uid: int) -> None:
+    """The scratch directory's files, written inside the sandbox's own (capped) tmpfs."""
+    root = str(scratch)
+    for rel, data in files.items():
+        target = os.path.normpath(os.path.join(root, rel))
+        if not target.startswith(root + os.sep):
+            continue  # a path escaping the scratch directory is never written
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as f:
+            f.write(data)
+    if os.geteuid() == 0:
+        for d, _dirs, fs in os.walk(root):
+            os.chown(d, uid, uid)
+            for f in fs:
+                os.chown(os.path.join(d, f), uid, uid)
+
+
+def _hide(path: str, writable: bool, limits: Limits) -> None:
+    if writable:
+        opts = f"size={limits.tmp_size},nr_inodes={limits.inodes},mode=1777"
+    else:  # an empty placeholder; made read-only once anything kept is bound back into it
+        opts = "size=1m,nr_inodes=4096,mode=755"
+    _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, opts)
+
+
+def _namespaces(scratch: Path, hide: list[str], limits: Limits, writable: list[str], c: Confinement) -> bool:
+    """Mount and network namespaces. All the sandbox may write is one tmpfs at /tmp (capped in
+    bytes and inodes) holding the scratch directory; every other world-writable directory is
+    an empty read-only tmpfs, except /dev/shm, bound to a folder of that same tmpfs."""
+    mpl = matplotlib_cache()  # kept readable: without its font cache matplotlib rebuilds it and warns
+    _check(_c().unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC), "unshare")
+    _mount(None, "/", None, MS_REC | MS_PRIVATE)
+    c.applied.append("no network (empty network namespace)")
+    wanted = [p for p in dict.fromkeys(["/tmp", *hide, "/root", "/home", *writable]) if os.path.isdir(p)]
+    if not _under(str(scratch), "/tmp"):
+        wanted.append(str(scratch))
+    # a path inside another hidden one (a course directory under /tmp) is hidden with it
+    hidden = [p for p in wanted if not any(p != q and _under(p, q) for q in wanted)]
+    # the Python installation may live under a hidden path (e.g. ~/.pyenv): bound back read-only
+    keep = [p for p in [*python_dirs(), *([mpl] if mpl else [])]
+            if any(_under(p, h) for h in hidden) and not any(_under(p, h) or _under(h, p) for h in hide)]
+    fds = {p: os.open(p, os.O_RDONLY | os.O_DIRECTORY) for p in keep}
+    for path in hidden:
+        _hide(path, path in ("/tmp", str(scratch)), limits)
+    for path in keep:
+        os.makedirs(path, exist_ok=True)
+        _mount(f"/proc/self/fd/{fds[path]}", path, None, MS_BIND | MS_REC)
+        _mount(None, path, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC)
+        os.close(fds[path])
+    os.makedirs(scratch, exist_ok=True)
+    for path in hidden:
+        if path == "/dev/shm" and os.path.isdir("/tmp"):
+            os.makedirs("/tmp/.rta-shm", mode=0o1777, exist_ok=True)
+            os.chmod("/tmp/.rta-shm", 0o1777)
+            _mount("/tmp/.rta-shm", path, None, MS_BIND)
+        elif path not in ("/tmp", str(scratch)):
+            _mount(None, path, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    c.applied.append("hidden: " + ", ".join(hidden))
+    c.applied.append(f"writable: one tmpfs of {limits.tmp_size // 1024 ** 2} MiB and {limits.inodes:,} "
+                     "inodes (scratch directory, /tmp, /dev/shm)")
+    return True
+
+
+def confine(scratch: Path, hide: list[str], limits: Limits, uid: int, files: dict[str, bytes] | None = None,
+            writable: list[str] | None = None) -> Confinement:
     """Confine the calling (freshly forked, single-threaded) process. Never raises."""
     c = Confinement()
-    mpl = matplotlib_cache()  # kept readable: without its font cache matplotlib rebuilds it and warns
+    mpl = matplotlib_cache()
     os.setsid()
     try:
-        _check(_c().unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC), "unshare")
-        _mount(None, "/", None, MS_REC | MS_PRIVATE)
-        c.applied.append("no network (empty network namespace)")
-        hidden = [p for p in [*hide, "/tmp", "/var/tmp", "/dev/shm", "/root", "/home"] if os.path.isdir(p)]
-        # the Python installation may live under a hidden path (e.g. ~/.pyenv): bound back read-only
-        keep = {str(scratch): False}
-        keep.update({p: True for p in [*python_dirs(), *([mpl] if mpl else [])]
-                     if any(_under(p, h) for h in hidden)
-                     and not any(_under(p, h) or _under(h, p) for h in hide)})
-        fds = {p: os.open(p, os.O_RDONLY | os.O_DIRECTORY) for p in keep}
-        for path in hidden:
-            mode = "1777" if path in ("/tmp", "/var/tmp", "/dev/shm") else "755"
-            _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={limits.tmp_size},mode={mode}")
-        for path, readonly in keep.items():
-            os.makedirs(path, exist_ok=True)
-            _mount(f"/proc/self/fd/{fds[path]}", path, None, MS_BIND | MS_REC)
-            if readonly:
-                _mount(None, path, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC)
-            os.close(fds[path])
-        c.applied.append("hidden: " + ", ".join(hidden))
+        shared = writable if writable is not None else ["/tmp", "/var/tmp", "/dev/shm"]
+        _namespaces(scratch, hide, limits, shared, c)
     except OSError as exc:
-        c.skipped.append(f"namespaces ({exc.strerror or exc}): network and file system not isolated")
+        c.skipped.append(f"namespaces ({exc.strerror or exc}): network and file system not isolated; "
+                         "scratch directory on the host disk, not capped")
+    try:
+        _write_scratch(scratch, files or {}, uid)
+    except OSError as exc:
+        c.skipped.append(f"scratch files ({exc.strerror or exc})")
     _rlimits(limits, c)
     os.chdir(scratch)
     os.environ.clear()
@@ -166,6 +246,25 @@ def _rlimits(limits: Limits, c: Confinement) -> None:
             c.skipped.append(f"limit {name} ({exc})")
     c.applied.append(f"limits: CPU {limits.cpu_seconds} s, memory {limits.memory / GiB:g} GiB, "
                      f"{limits.processes} processes, files {limits.file_size // 1024 ** 2} MiB")
+
+
+def protect_judge(scratch: str, limits: Limits) -> None:
+    """The judge runs no student code, but reads what the student's process sends: it keeps
+    the grader's uid (the sandbox uid cannot signal or trace it), is not dumpable (no ptrace,
+    no /proc/PID/mem even for the same uid), imports nothing from a working directory, and
+    has a memory limit."""
+    import sys
+
+    PR_SET_DUMPABLE = 4  # noqa: N806
+    _c().prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    _c().prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)
+    os.chdir(scratch)
+    sys.path[:] = [p for p in sys.path if p not in ("", ".", scratch)]
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (_vm_size() + 2 * limits.memory,) * 2)
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ValueError, OSError):
+        pass
 
 
 def kill_uid(uid: int) -> None:

@@ -11,6 +11,7 @@ publisher (nbclient's display-id bookkeeping), and `error` from `_showtraceback`
 from __future__ import annotations
 
 import io
+import os
 import sys
 from typing import Any
 
@@ -66,8 +67,14 @@ class Recorder:
     def add(self, out: dict[str, Any], display_id: str | None = None) -> None:
         if self.clear_pending:
             self.clear_now()
-        if out["output_type"] != "stream" and self.budget <= 0:
-            out = _shrunk(out)
+        if out["output_type"] != "stream":
+            # every output kind counts against the limit (a display() bomb as much as print)
+            size = _size(out)
+            if size > self.budget:
+                out = _shrunk(out)
+                self.truncated = True
+                size = _size(out)
+            self.budget = max(self.budget - size, 0)
         if display_id:
             self.display_ids.setdefault(display_id, []).append((self.current, len(self.outputs)))
         self.outputs.append(out)
@@ -91,10 +98,22 @@ class Recorder:
             refs[:] = [r for r in refs if r[0] != self.current]
 
 
+def _size(out: dict[str, Any]) -> int:
+    import json
+
+    try:
+        return len(json.dumps(out))
+    except (TypeError, ValueError, RecursionError):
+        return 10_000
+
+
 def _shrunk(out: dict[str, Any]) -> dict[str, Any]:
     if "data" in out:
         text = out["data"].get("text/plain", "")
-        out = {**out, "data": {"text/plain": text[:10_000]}}
+        text = "".join(text) if isinstance(text, list) else str(text)
+        out = {**out, "data": {"text/plain": text[:1_000] + TRUNCATED}, "metadata": {}}
+    elif out.get("output_type") == "error":
+        out = {**out, "traceback": [str(t)[:10_000] for t in out.get("traceback", [])[:100]]}
     return out
 
 
@@ -220,6 +239,7 @@ class ZMQGradingShell(InteractiveShell):
     def _showtraceback(self, etype, evalue, stb) -> None:  # type: ignore[override]
         sys.stdout.flush()
         sys.stderr.flush()
+        stb = splice_student_frames(stb, getattr(evalue, "_rta_tb", None))
         if self.recorder is not None:
             self.recorder.add(json_clean({"output_type": "error", "ename": str(etype.__name__),
                                           "evalue": str(evalue), "traceback": stb}))
@@ -227,6 +247,22 @@ class ZMQGradingShell(InteractiveShell):
 
     def ask_exit(self) -> None:
         self.exit_now = True
+
+
+def splice_student_frames(stb: list[str], student: list[str] | None) -> list[str]:
+    """A test's traceback through a proxied student function (judge.py): the judge's frames up
+    to the call, then the frames the student's process formatted for its exception, so the
+    text reads as it would had the function run in the test's own kernel."""
+    if not student:
+        return stb
+    here = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+    def own(entry: str) -> bool:  # a frame of the grader's proxy, or IPython's note of hidden ones
+        return here in entry or "skipping hidden" in entry
+
+    heads = [k for k, s in enumerate(student) if "Traceback (most recent call last)" in s]
+    tail = [s for s in (student[heads[-1] + 1:] if heads else student[-1:]) if not own(s)]
+    return [*[s for s in stb[:-1] if not own(s)], *tail]
 
 
 def language_info() -> dict[str, Any]:

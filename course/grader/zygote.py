@@ -1,21 +1,19 @@
-"""The pre-warmed grading process: imports the scientific stack once, forks a child per notebook.
+"""The pre-warmed grading process: imports the scientific stack once, forks per notebook.
 
 Start-up (Python, pandas, matplotlib, statsmodels, IPython) dominates grading a small
-notebook; here it is paid once per worker. Each notebook still runs in a fresh process
-(fork: copy-on-write, nothing shared back), confined by sandbox.py. This process is the
-trusted side: it reads and repairs the submission, supervises the child's wall-clock time,
-and scores from what the child reported.
+notebook; here it is paid once per worker. Each notebook runs in two fresh processes forked
+from this warm one (copy-on-write, nothing shared back): the student's, confined by
+sandbox.py, and the judge's, which runs the tests (supervisor.py). This process is the
+trusted side: it reads and repairs the submission (notebook.py), supervises the wall clock
+and scores from what the judge reported.
 
-Run as `python -m course.grader.zygote IN_FD OUT_FD`; ZygoteClient does that and speaks the
-pickle protocol over the two pipes.
+Run as `python -m course.grader.zygote PRELOAD IN:OUT ...`; client.ZygoteClient does that and
+speaks the pickle protocol over the pipes.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import pickle
-import select
 import shutil
 import signal
 import sys
@@ -24,12 +22,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-# Imported once in the zygote: the modules the assignment's source notebook imports (a
-# student's extra imports are paid in the child, as in a fresh kernel).
-GRACE = 2.0  # seconds between the interrupt and the kill of a cell over time
+from .client import ZygoteClient
+from .supervisor import Context
+
+__all__ = ["ZygoteClient", "grade", "imports_of", "main", "warm"]
 
 SHELL: Any = None
-SCRATCH_ROOT: Path | None = None
+CTX: Context | None = None
 
 
 def warm(extra: tuple[str, ...] = ()) -> None:
@@ -50,7 +49,7 @@ def warm(extra: tuple[str, ...] = ()) -> None:
         for mod in extra:
             try:
                 importlib.import_module(mod)
-            except Exception:  # an optional library missing only means a slower first import
+            except Exception:  # noqa: S112  (an optional library missing only means a slower first import)
                 continue
         plots = any(m.split(".")[0] in ("matplotlib", "seaborn") for m in extra)
         if plots:
@@ -58,11 +57,20 @@ def warm(extra: tuple[str, ...] = ()) -> None:
                 import matplotlib.pyplot as plt
 
                 plt.switch_backend(os.environ["MPLBACKEND"])
-            except Exception:
+            except Exception:  # noqa: BLE001
                 plots = False
         import nbgrader.preprocessors  # noqa: F401  (intake and scoring)
         import nbgrader.utils  # noqa: F401
 
+        from . import judge, student, values  # noqa: F401  (imported once, before any fork)
+
+        try:  # matplotlib's folders found now: in the sandbox they are read-only (no warning)
+            import matplotlib
+
+            matplotlib.get_configdir()
+            matplotlib.get_cachedir()
+        except Exception:  # noqa: BLE001,S110
+            pass
         from .imports import fast_metadata_validation
 
         fast_metadata_validation()
@@ -93,20 +101,25 @@ def _warm_first_use(plots: bool) -> None:
 
 
 def sandbox_uid() -> int:
-    # one uid per zygote: its processes can be counted (RLIMIT_NPROC) and killed as a group
-    return 200_000 + os.getpid()
+    return 200000 + os.getpid() % 100000
 
 
 def grade(job: Any) -> Any:
     from .jobs import JobResult
+    from .notebook import grade_notebook
 
+    assert CTX is not None
     t0 = time.monotonic()
     result = JobResult(job.student, job.assignment)
-    scratch = SCRATCH_ROOT / f"s{os.getpid()}-{int(t0 * 1e6)}"
+    tag = f"{os.getpid()}-{int(t0 * 1e6)}"
+    scratch, judge_dir = CTX.scratch_root / f"s{tag}", CTX.scratch_root / f"j{tag}"
     try:
-        _write_files(scratch, job.files)
+        _make_dirs(scratch, judge_dir, job)
+        CTX.paths = _audit_paths(scratch, job.settings.hide)
         for name, tpl in job.template.notebooks.items():
-            result.notebooks.append(grade_notebook(job, name, tpl, scratch))
+            result.notebooks.append(grade_notebook(CTX, job, name, tpl, scratch, judge_dir))
+    except RecursionError:
+        result.error = "the submission is nested too deeply to be graded (RecursionError)"
     except Exception as exc:  # the batch goes on; the reason is recorded
         import traceback
 
@@ -116,250 +129,49 @@ def grade(job: Any) -> Any:
         from .sandbox import kill_uid
 
         if any(n.problems for n in result.notebooks) or result.error:
-            kill_uid(sandbox_uid())  # a clean child already killed its own leftovers
+            kill_uid(CTX.uid)  # a clean child already killed its own leftovers
         shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(judge_dir, ignore_errors=True)
     result.seconds = time.monotonic() - t0
     return result
 
 
-def _write_files(scratch: Path, files: dict[str, bytes]) -> None:
-    scratch.mkdir(parents=True)
-    for rel, data in files.items():
-        target = (scratch / rel).resolve()
-        if not str(target).startswith(str(scratch.resolve()) + os.sep):
-            continue  # a path escaping the scratch directory is never written
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+def _make_dirs(scratch: Path, judge_dir: Path, job: Any) -> None:
+    """The student's scratch directory (its files are written inside the sandbox, in its own
+    capped tmpfs) and the judge's: the assignment's own files only, never the student's."""
+    assert CTX is not None
+    scratch.mkdir()
+    judge_dir.mkdir(mode=0o700)
     if os.geteuid() == 0:
-        uid = sandbox_uid()
-        for d, _dirs, fs in os.walk(scratch):
-            os.chown(d, uid, uid)
-            for f in fs:
-                os.chown(os.path.join(d, f), uid, uid)
-
-
-def cell_kind(cell: Any) -> str:
-    nbg = cell.metadata.get("nbgrader", {})
-    if nbg.get("solution"):
-        return "student"
-    if nbg.get("grade") and cell.cell_type == "code":
-        return "test"
-    return "locked" if nbg.get("locked") else "student"
-
-
-def grade_notebook(job: Any, name: str, tpl: Any, scratch: Path) -> Any:
-    import nbformat
-
-    from .cheats import static_flags
-    from .intake import read_submission, resources_for
-    from .jobs import NotebookResult
-    from .scoring import not_executed, postprocess, score
-    from .shell import language_info
-
-    cfg = job.settings.nbgrader_config
-    res = NotebookResult(name)
-    intake = read_submission(job.notebooks.get(name), tpl, job.student, job.assignment, cfg)
-    res.notes.extend(intake.notes)
-    if intake.nb is None:
-        res.reason = intake.reason
-        return res
-    nb = intake.nb
-    plan = [(i, c.source, cell_kind(c)) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-    for i, source, kind in plan:
-        if kind == "student":
-            for why in static_flags(source):
-                if why not in res.flags:
-                    res.flags.append(f"cell {i + 1}: {why}")
-    run = supervise(job, plan, scratch)
-    res.sandbox.extend(run["skipped"])
-    res.flags.extend(f for f in run["flags"] if f not in res.flags)
-    res.notes.extend(run["notes"])
-    res.problems.extend(run["problems"])
-    stop = run["stopped"]
-    for i, cell in enumerate(nb.cells):
-        if cell.cell_type != "code" or not cell.source.strip():
-            continue
-        done = run["cells"].get(i)
-        cell.metadata["execution"] = {}
-        if done is not None:
-            cell.outputs = [nbformat.from_dict(o) for o in done["outputs"]]
-            cell.execution_count = done["ec"]
-            cell.metadata["execution"] = {"iopub.execute_input": done["t0"], "iopub.status.busy": done["t0"],
-                                          "iopub.status.idle": done["t1"], "shell.execute_reply": done["t1"]}
-        else:
-            cell.outputs = [not_executed(stop or "the kernel stopped before this cell")]
-        if i in run["timeouts"]:
-            cell.outputs.append(nbformat.from_dict(TIMEOUT_OUTPUT))
-    nb.metadata["language_info"] = language_info()
-    resources = resources_for(job.student, job.assignment, name)
-    postprocess(nb, cfg, resources)
-    score(nb, res)
-    text = nbformat.writes(nb, version=4)
-    res.notebook = text if text.endswith("\n") else text + "\n"
-    return res
-
-
-TIMEOUT_OUTPUT = {"output_type": "error", "ename": "CellTimeoutError", "evalue": "",
-                  "traceback": ["\x1b[0;31mCellTimeoutError\x1b[0m: No reply from kernel before timeout"]}
+        os.chown(scratch, CTX.uid, CTX.uid)
+    root = str(judge_dir.resolve())
+    for rel in job.judge_files:
+        target = os.path.normpath(os.path.join(root, rel))
+        if rel in job.files and target.startswith(root + os.sep):
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as f:
+                f.write(job.files[rel])
 
 
 def _audit_paths(scratch: Path, hide: list[str]) -> dict[str, Any]:
-    import tempfile
-
     from .sandbox import python_dirs
 
-    trusted = [str(scratch), *python_dirs()]
+    # the grader's own code: tracebacks through its (hidden) frames read these files
+    trusted = [str(scratch), *python_dirs(), str(Path(__file__).resolve().parent)]
     try:
         import matplotlib
 
         trusted += [matplotlib.get_cachedir(), matplotlib.get_configdir()]
-    except Exception:
+    except Exception:  # noqa: BLE001,S110
         pass
     watched = [*hide, "/root", "/home", "/srv", "/mnt", "/work", str(scratch.parent)]
-    norm = lambda ps: tuple(sorted({p.rstrip("/") + "/" for p in ps if p}))  # noqa: E731
+
+    def norm(ps: list[str]) -> tuple[str, ...]:
+        return tuple(sorted({p.rstrip("/") + "/" for p in ps if p}))
+
     # cell "files" of ipykernel's compiler (tracebacks look them up; they never exist)
     cells = os.path.join(tempfile.gettempdir(), "ipykernel_")
     return {"scratch": str(scratch), "trusted": (*norm(trusted), cells), "watched": norm(watched)}
-
-
-def supervise(job: Any, plan: list[tuple[int, str, str]], scratch: Path) -> dict[str, Any]:
-    """Fork the child, read its messages, enforce the per-cell wall clock; never raises."""
-    from .channel import Receiver
-    from .runner import child_main
-
-    limits = job.settings.limits
-    run: dict[str, Any] = {"cells": {}, "flags": [], "notes": [], "problems": [], "skipped": [],
-                           "timeouts": set(), "stopped": None}
-    r, w = os.pipe()
-    # the child's file descriptors 1 and 2 (C-level output), unlinked files the sandbox cannot see
-    out_f = tempfile.TemporaryFile(dir=SCRATCH_ROOT)  # noqa: SIM115  (closed right after fork)
-    err_f = tempfile.TemporaryFile(dir=SCRATCH_ROOT)  # noqa: SIM115
-    spec = {"scratch": str(scratch), "hide": job.settings.hide, "limits": limits, "uid": sandbox_uid(),
-            "plan": plan, "paths": _audit_paths(scratch, job.settings.hide)}
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:
-        os.close(r)
-        child_main(w, out_f.fileno(), err_f.fileno(), SHELL, spec)
-    os.close(w)
-    out_f.close()
-    err_f.close()
-    receiver = Receiver()
-    pending = {i for i, source, _ in plan if source.strip()}
-    started: set[int] = set()
-
-    def tampered(what: str) -> None:
-        why = f"tampered with the grading: {what}"
-        if why not in run["flags"]:
-            run["flags"].append(why)
-
-    current: int | None = None
-    deadline = float("inf")
-    interrupted = False
-    done = False
-    status: int | None = None
-    try:
-        while True:
-            wait = max(0.0, min(deadline - time.monotonic(), 0.5))
-            ready, _, _ = select.select([r], [], [], wait)
-            if ready:
-                data = os.read(r, 1 << 20)
-                if not data:
-                    break
-                for msg in receiver.feed(data):
-                    kind = msg["t"]
-                    if msg.get("pid") != pid:
-                        tampered("a forked process or a forged message on the grading channel")
-                        continue
-                    if kind == "start":
-                        if msg.get("i") not in pending or msg["i"] in started or current is not None:
-                            tampered("cell order on the grading channel")
-                            continue
-                        current, interrupted = msg["i"], False
-                        started.add(current)
-                        deadline = time.monotonic() + limits.timeout
-                    elif kind == "cell":
-                        if msg.get("i") != current or not isinstance(msg.get("outputs"), list):
-                            tampered("cell results on the grading channel")
-                            continue
-                        run["cells"][msg["i"]] = msg
-                        current, deadline = None, float("inf")
-                    elif kind == "flag":
-                        run["flags"].append(str(msg.get("why"))[:300])
-                    elif kind == "note":
-                        run["notes"].append(str(msg.get("why"))[:300])
-                    elif kind == "sandbox":
-                        run["skipped"] = [str(s) for s in msg.get("skipped", [])]
-                    elif kind == "crash":
-                        run["problems"].append(f"grading kernel crashed: {str(msg.get('why'))[:200]}")
-                    elif kind == "done":
-                        done = True
-                        if current is not None or (pending - set(run["cells"]) and not any(
-                                "exits the kernel" in f for f in run["flags"])):
-                            tampered("'done' before every cell had run")
-                if done:
-                    break
-                continue
-            if status is not None:
-                break  # the child is gone and nothing more arrived (a grandchild may hold the pipe)
-            wpid, st = os.waitpid(pid, os.WNOHANG)
-            if wpid:
-                status = st
-                continue  # one more round to drain the pipe
-            if time.monotonic() >= deadline and current is not None:
-                if not interrupted:
-                    run["timeouts"].add(current)
-                    run["problems"].append(f"timed out in cell {current + 1} after {limits.timeout:g} s")
-                    _signal(pid, signal.SIGINT)
-                    interrupted = True
-                    deadline = time.monotonic() + GRACE
-                else:
-                    run["stopped"] = (f"not run: the kernel was killed after cell {current + 1} "
-                                      f"timed out ({limits.timeout:g} s)")
-                    run["problems"].append(f"killed: cell {current + 1} did not stop when interrupted")
-                    break
-    finally:
-        os.close(r)
-        _signal(pid, signal.SIGKILL)
-        if status is None:
-            _, status = os.waitpid(pid, 0)
-    if receiver.garbage:
-        tampered("malformed data written to the grading channel")
-    if not done and run["stopped"] is None:
-        run["stopped"] = _death(status, current, limits, run)
-    for f in run["cells"].values():
-        for o in f["outputs"]:
-            if isinstance(o, dict) and o.get("ename") == "MemoryError":
-                msg = f"memory limit {limits.memory / 1024 ** 3:g} GiB reached in cell {f['i'] + 1}"
-                if msg not in run["problems"]:
-                    run["problems"].append(msg)
-    return run
-
-
-def _signal(pid: int, sig: int) -> None:
-    for target in (-pid, pid):  # the child's process group first: its subprocesses too
-        with contextlib.suppress(OSError):
-            os.kill(target, sig)
-
-
-def _death(status: int | None, current: int | None, limits: Any, run: dict[str, Any]) -> str:
-    where = f"in cell {current + 1}" if current is not None else "before running any cell"
-    if status is not None and os.WIFSIGNALED(status):
-        sig = os.WTERMSIG(status)
-        if sig == signal.SIGXCPU:
-            why = f"killed: CPU time limit {limits.cpu_seconds} s {where}"
-        elif sig == signal.SIGKILL:
-            why = f"killed (SIGKILL) {where}: memory limit {limits.memory / 1024 ** 3:g} GiB or killed itself"
-        else:
-            why = f"kernel died {where} ({signal.Signals(sig).name})"
-    else:
-        code = os.WEXITSTATUS(status) if status is not None and os.WIFEXITED(status) else "?"
-        why = f"kernel exited {where} (exit code {code})"
-    run["problems"].append(why)
-    if current is not None and not any("kernel" in f for f in run["flags"]):
-        run["flags"].append(f"the kernel exited or was killed by the notebook {where}")
-    return f"not run: {why}"
 
 
 def main(argv: list[str]) -> None:
@@ -367,10 +179,12 @@ def main(argv: list[str]) -> None:
     from multiprocessing.connection import Connection
 
     from .imports import light_imports
+    from .sandbox import world_writable_dirs
 
     light_imports()
     pairs = [tuple(int(x) for x in a.split(":")) for a in argv[2:]]
     warm(tuple(m for m in argv[1].split(",") if m))
+    writable = world_writable_dirs()
     mine = pairs[0]
     for pair in pairs[1:]:
         if os.fork() == 0:  # a sibling: same warm state, its own pipes, scratch and uid
@@ -380,9 +194,12 @@ def main(argv: list[str]) -> None:
         if pair != mine:
             for fd in pair:
                 os.close(fd)
-    global SCRATCH_ROOT
-    SCRATCH_ROOT = Path(tempfile.mkdtemp(prefix="rta-zygote-", dir="/tmp" if os.path.isdir("/tmp") else None))
-    os.chmod(SCRATCH_ROOT, 0o711)
+    global CTX
+    root = Path(tempfile.mkdtemp(prefix="rta-zygote-", dir="/tmp" if os.path.isdir("/tmp") else None))
+    os.chmod(root, 0o711)
+    from .forkserver import ForkServer
+
+    CTX = Context(SHELL, ForkServer(SHELL), root, sandbox_uid(), writable, {})
     inp, out = Connection(mine[0], writable=False), Connection(mine[1], readable=False)
     out.send({"ready": os.getpid()})
     try:
@@ -393,83 +210,8 @@ def main(argv: list[str]) -> None:
                 break
             out.send(grade(job))
     finally:
-        shutil.rmtree(SCRATCH_ROOT, ignore_errors=True)
-
-
-class ZygoteClient:
-    """One zygote's pipes. `group` starts one process that warms up once and forks the
-    others; a client whose zygote dies is restarted on its own."""
-
-    def __init__(self, preload: tuple[str, ...] = ()) -> None:
-        self.proc: Any = None  # the process this client may kill (None for forked siblings)
-        self.inp: Any = None
-        self.out: Any = None
-        self.preload = preload
-        self.ready = False
-        self.connected = False
-
-    @classmethod
-    def group(cls, n: int, preload: tuple[str, ...] = ()) -> list[ZygoteClient]:
-        from multiprocessing.connection import Connection
-
-        clients = [cls(preload) for _ in range(max(1, n))]
-        pipes = [(os.pipe(), os.pipe()) for _ in clients]  # (to zygote, from zygote)
-        proc = _popen(preload, [(to[0], frm[1]) for to, frm in pipes])
-        for client, (to, frm) in zip(clients, pipes, strict=True):
-            os.close(to[0])
-            os.close(frm[1])
-            client.inp, client.out = Connection(frm[0], writable=False), Connection(to[1], readable=False)
-            client.connected = True
-        clients[0].proc = proc
-        return clients
-
-    def spawn(self) -> None:
-        self.close()
-        (fresh,) = ZygoteClient.group(1, self.preload)
-        self.proc, self.inp, self.out, self.connected = fresh.proc, fresh.inp, fresh.out, True
-
-    def run(self, job: Any) -> Any:
-        from .jobs import JobResult
-
-        for attempt in range(2):
-            try:
-                if not self.connected:
-                    self.spawn()
-                if not self.ready:
-                    hello = self.inp.recv()
-                    self.ready = "ready" in hello
-                self.out.send(job)
-                return self.inp.recv()
-            except (EOFError, OSError, pickle.PicklingError) as exc:
-                self.close()
-                if attempt:
-                    return JobResult(job.student, job.assignment, error=f"grader process failed: {exc}")
-        raise AssertionError("unreachable")
-
-    def close(self) -> None:
-        for c in (self.inp, self.out):
-            with contextlib.suppress(Exception):
-                c.close()
-        if self.proc is not None:  # closed pipes end its loop: let it remove its scratch root
-            try:
-                self.proc.wait(3)
-            except Exception:
-                with contextlib.suppress(Exception):
-                    self.proc.kill()
-                    self.proc.wait(5)
-        self.proc = self.inp = self.out = None
-        self.ready = self.connected = False
-
-
-def _popen(preload: tuple[str, ...], pairs: list[tuple[int, int]]) -> Any:
-    import subprocess
-
-    root = str(Path(__file__).resolve().parents[2])
-    path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
-    fds = tuple(fd for pair in pairs for fd in pair)
-    return subprocess.Popen([sys.executable, "-m", "course.grader.zygote", ",".join(preload),
-                             *(f"{r}:{w}" for r, w in pairs)],
-                            pass_fds=fds, stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": path})
+        CTX.server.close()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def imports_of(sources: list[str]) -> tuple[str, ...]:

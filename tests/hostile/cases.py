@@ -3,8 +3,10 @@
 
 Every case is built from the student release by `build(release, ctx)`, which returns the
 file to submit (text or bytes). `expect` is what `rta autograde` must record:
-  status   "failed" (no score, a reason), "flagged" (zero points, manual review) or "graded"
+  status   "failed" (no score, a reason), "flagged" (zero points, manual review), "graded", or
+           "attack" (graded or flagged, never more than `score`: what its honest part earns)
   score    the autograded score when graded (toy: q1 = 3 points, q2 = 2 points)
+  shown    substrings that must appear in the autograded notebook's outputs
   text     substrings that must appear in the outcome's reasons/problems/flags/notes
   absent   substrings that must not appear in the autograded notebook
   tree     optional: changes the submission folder after the notebook is written (links,
@@ -27,6 +29,27 @@ from typing import Any
 
 Q1 = "mean = float(numbers.mean())"
 Q2 = "def double(v):\n    return 2 * v\n"
+WRONG = "mean = -1.0"  # 0 points for q1, honestly
+# the hidden test's text, built at run time so that the attack's own source never matches
+SPY = ("import sys\nfound = []\ndef spy(*a, **k):\n    import gc\n    needle = 'abs(mean ' + '- 2.5)'\n"
+       "    for o in getattr(gc, 'get_' + 'objects')():\n"
+       "        if isinstance(o, (str, bytes, dict, list)) and needle in str(o)[:100_000]:\n            found.append(type(o).__name__)\n"
+       "    f = sys._getframe().f_back\n    while f:\n        found.extend('frame' for c in f.f_code.co_consts if needle in str(c))\n"
+       "        found.extend('locals' for v in list(f.f_locals.values()) if needle in str(v)[:100_000])\n"
+       "        f = f.f_back\n"
+       "ev = getattr(get_ipython(), 'eve' + 'nts')\ngetattr(ev, 'regi' + 'ster')('pre_run_cell', spy)\n"
+       "getattr(ev, 'regi' + 'ster')('post_run_cell', lambda *a: print('SPIED: ' + ' '.join(found)[:200]) if found else None)\n"
+       "spy()\n")
+PROC_SPY = ("import os\nfound = []\nfor p in os.listdir('/proc'):\n    if p.isdigit() and int(p) != os.getpid():\n"
+            "        for part in ('environ', 'cmdline', 'mem'):\n            try:\n"
+            "                with open(f'/proc/{p}/{part}', 'rb') as f:\n                    data = f.read(1 << 20)\n"
+            "            except OSError:\n                continue\n"
+            "            if b'BEGIN ' + b'HIDDEN' in data:\n                found.append(p)\n"
+            "if found:\n    print('SPIED: in', found)\n")
+WRITE_SHARED = ("for d in ('/run/lock', '/var/lock', '/var/tmp', '/dev/shm', '/dev/mqueue'):\n    try:\n"
+                "        with open(d + '/rta-hostile-' + str(__import__('os').getpid()), 'w') as f:\n            f.write('x')\n"
+                "        print('WROTE' if d in ('/run/lock', '/var/lock', '/var/tmp') else 'private', d)\n"
+                "    except OSError as e:\n        print('blocked', d, e.strerror)\n")
 SECRET = "RTA_HOSTILE_SECRET"
 HOST_SECRET = "RTA-HOST-FILE-CONTENT"  # in a host file outside the course; must never be read
 
@@ -50,6 +73,7 @@ class Case:
     text: list[str] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)
     tree: Callable[[Path, Ctx], None] | None = None
+    shown: list[str] = field(default_factory=list)
 
 
 def _gid(cell: dict[str, Any]) -> str | None:
@@ -190,7 +214,7 @@ CASES: list[Case] = [
          "graded", 2),
     Case("syntax_error", attack("mean = = 3"), "graded", 2),
     # a shallow limit keeps IPython's (slow) formatting of a deep traceback well inside the timeout
-    Case("runaway_recursion", attack("import sys\nsys.setrecursionlimit(300)\ndef f(n):\n    return f(n + 1)\nf(0)"),
+    Case("runaway_recursion", attack("import sys\nsys.setrecursionlimit(150)\ndef f(n):\n    return f(n + 1)\nf(0)"),
          "graded", 2),
     # resource abuse: limits hold, the notebook is scored on what ran
     Case("infinite_loop", attack("while True:\n    pass"), "graded", 2, ["timed out in cell"]),
@@ -278,4 +302,71 @@ CASES: list[Case] = [
     Case("malformed_timestamp", full, "graded", 5, ["timestamp.txt is malformed"],
          tree=lambda d, ctx: (d / "timestamp.txt").write_text("yesterday-ish, roughly")),
     Case("control_full", full, "graded", 5),
+] + [
+    # the judge: tests run in another process, so tampering with this one earns nothing. Each
+    # attack answers q1 with -1.0 (0 points honestly) and q2 correctly (2 points)
+    Case("input_transformer", attack("get_ipython().input_transformers_post.append(\n"
+                                     "    lambda lines: [l.replace('assert', 'assert True or') for l in lines])\n" + WRONG),
+         "attack", 2),
+    Case("ast_transformer", attack("import ast\nclass T(ast.NodeTransformer):\n    def visit_Assert(self, node):\n"
+                                   "        return ast.Pass()\nget_ipython().ast_transformers.append(T())\n" + WRONG),
+         "attack", 2),
+    Case("custom_exc_getattr", attack("getattr(get_ipython(), 'set_' + 'custom_exc')((AssertionError, TypeError),\n"
+                                      "    lambda *a, **k: None)\n" + WRONG), "attack", 2),
+    Case("private_transform_cell", attack("C = type(get_ipython())\nreal = C.transform_cell\n"
+                                          "setattr(C, 'transform' + '_cell', lambda self, c: 'pass\\n' if 'assert' in c "
+                                          "else real(self, c))\n" + WRONG), "attack", 2),
+    Case("private_run_ast_nodes", attack("ip = get_ipython()\nasync def quiet(*a, **k):\n    return False\n"
+                                         "setattr(ip, 'run_ast' + '_nodes', quiet)\n" + WRONG), "attack", 2),
+    Case("shell_compiler", attack("ip = get_ipython()\nreal = ip.compile.ast_parse\n"
+                                  "ip.compile.ast_parse = lambda src, *a, **k: real('pass' if 'assert' in src else src, *a, **k)\n"
+                                  + WRONG), "attack", 2),
+    Case("forged_reply_frame", attack("from course.grader import wire\n"
+                                      "wire.send(3, {'op': 'cell', 'seq': 10 ** 6, 'i': 3, 'outputs': []})\n" + WRONG),
+         "attack", 2),
+    Case("forged_recorder", attack("import gc\nfor o in getattr(gc, 'get_' + 'objects')():\n"
+                                   "    if type(o).__name__ == 'Recorder':\n        o.cells.clear()\n" + WRONG), "attack", 2),
+    Case("swallowed_system_exit", lambda rel, ctx: dump(solved(rel, q2="def double(v):\n    raise SystemExit(0)\n")),
+         "graded", 3),
+    Case("swallowed_bdb_quit", lambda rel, ctx: dump(solved(rel, q2="import bdb\ndef double(v):\n    raise bdb.BdbQuit()\n")),
+         "graded", 3),
+    Case("replaced_builtins_ns", attack("import types\nb = types.ModuleType('b')\nb.__dict__.update(vars(__import__('buil' + 'tins')))\n"
+                                        "b.isinstance = lambda *a: True\nb.abs = lambda x: 0\n"
+                                        "globals()['__buil' + 'tins__'] = b\n" + WRONG), "attack", 2),
+    Case("proxy_objects", attack("class Anything:\n    def __getattr__(self, n):\n        return lambda *a, **k: True\n"
+                                 "np = pd = sm = Anything()\nmean = Anything()"), "attack", 2,
+         ["`mean` is of type __main__.Anything, which the grader cannot check"]),
+    Case("float_subclass", attack("class F(float):\n    pass\nmean = F(-1.0)"), "graded", 2, ["which the grader cannot check"]),
+    Case("patched_helpers", attack("import math, operator\nsetattr(__import__('buil' + 'tins'), 'ab' + 's', lambda x: 0)\n"
+                                   "operator.gt = lambda a, b: True\nmath.isclose = lambda *a, **k: True\n" + WRONG),
+         "attack", 2),
+    Case("spy_from_event_callback", attack(SPY + WRONG), "attack", 2, [], ["SPIED:"]),
+    Case("spy_other_processes", attack(PROC_SPY + WRONG), "attack", 2, [], ["SPIED:"]),
+    Case("scratch_inode_bomb", attack("import os\nos.makedirs('bomb', exist_ok=True)\nfor i in range(200_000):\n    try:\n"
+                                      "        open(f'bomb/{i}', 'w').close()\n    except OSError as e:\n"
+                                      "        print('stopped at', 'many' if i > 1000 else i, e.strerror)\n        break\n" + Q1),
+         "graded", 5, shown=["stopped at many"]),
+    Case("scratch_size_bomb", attack("for i in range(40):\n    try:\n        with open(f'big{i}.bin', 'wb') as f:\n"
+                                     "            f.write(b'0' * 50_000_000)\n    except OSError as e:\n"
+                                     "        print('stopped after', i, 'files:', e.strerror)\n        break\n" + Q1),
+         "graded", 5, shown=["No space left on device"]),
+    Case("display_bomb", attack("from IPython.display import display\nfor i in range(400):\n"
+                                "    display({'text/plain': 'x' * 50_000, 'text/html': '<b>' + 'y' * 50_000 + '</b>'}, raw=True)\n"
+                                + Q1), "graded", 5, ["truncated"]),
+    Case("write_run_lock", attack(WRITE_SHARED + Q1), "graded", 5, [], ["WROTE"], shown=["blocked /run/lock"]),
+    Case("deep_value", attack("mean = -1.0\nfor _ in range(100_000):\n    mean = [mean]"), "graded", 2, ["nested more than"]),
+    Case("deep_json", lambda rel, ctx: "[" * 200_000 + "]" * 200_000, "failed", text=["nested"]),
+    Case("uncheckable_return", lambda rel, ctx: dump(solved(rel, q2="def double(v):\n    class R(int):\n        pass\n"
+                                                                   "    return R(2 * v)\n")),
+         "graded", 3, ["double() returned", "which the grader cannot check"]),
+    # honest controls through the proxy: printing is fine, a warning on stderr fails the test as in nbgrader
+    Case("control_prints_in_function", lambda rel, ctx: dump(solved(rel, q2="def double(v):\n    print('doubling', v)\n"
+                                                                          "    return 2 * v\n")), "graded", 5,
+         shown=["doubling 21"]),
+    Case("control_warns_in_function", lambda rel, ctx: dump(solved(rel, q2="import warnings\ndef double(v):\n"
+                                                                         "    warnings.warn('careful')\n    return 2 * v\n")),
+         "graded", 3, shown=["careful"]),
+    Case("control_wrong_q2", lambda rel, ctx: dump(solved(rel, q2="def double(v):\n    return v ** 2\n")), "graded", 3),
+    Case("control_error_in_function", lambda rel, ctx: dump(solved(rel, q2="def double(v):\n    return {}[v]\n")),
+         "graded", 3, shown=["KeyError"]),
 ]

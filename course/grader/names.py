@@ -1,0 +1,67 @@
+"""What a cell reads and binds, by static analysis (`symtable` on IPython's transformed source).
+
+The judge asks the student's process only for a test cell's *free* names: those it reads
+(at top level or as globals inside its functions and comprehensions) and never binds itself.
+"""
+
+from __future__ import annotations
+
+import ast
+import symtable
+
+
+def python_source(source: str) -> str | None:
+    """The cell as Python (magics and shell escapes transformed as IPython does), or None."""
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+
+        code = TransformerManager().transform_cell(source)
+        ast.parse(code)
+        return code
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def free_names(source: str) -> list[str]:
+    code = python_source(source)
+    if code is None:
+        return []
+    try:
+        top = symtable.symtable(code, "<cell>", "exec")
+    except (SyntaxError, RecursionError):
+        return []
+    bound = {
+        s.get_name() for s in top.get_symbols() if s.is_assigned() or s.is_imported() or s.is_namespace()
+    }
+    used: set[str] = set()
+    tables = [top]
+    while tables:
+        t = tables.pop()
+        for s in t.get_symbols():
+            if s.is_referenced() and (t is top or s.is_global()):
+                used.add(s.get_name())
+        tables.extend(t.get_children())
+    return sorted(used - bound)
+
+
+def top_level_bindings(source: str) -> set[str]:
+    """Names a cell binds at module level (assignments, imports, def, class)."""
+    code = python_source(source)
+    if code is None:
+        return set()
+    try:
+        top = symtable.symtable(code, "<cell>", "exec")
+    except (SyntaxError, RecursionError):
+        return set()
+    return {s.get_name() for s in top.get_symbols() if s.is_assigned() or s.is_imported() or s.is_namespace()}
+
+
+def defines_code(source: str) -> bool:
+    """True when a read-only cell defines a function or class or imports something: the judge
+    replays such cells to hold its own copy of those helpers."""
+    code = python_source(source)
+    if code is None:
+        return False
+    tree = ast.parse(code)
+    kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)
+    return any(isinstance(node, kinds) for node in tree.body)
