@@ -15,8 +15,6 @@ from .conftest import submit
 runner = CliRunner()
 
 
-
-
 def test_small_class(mini_course, monkeypatch) -> None:
     monkeypatch.setenv("RTA_ROOT", str(mini_course.root))
     assert runner.invoke(app, ["release", "--no-solutions"]).exit_code == 0
@@ -60,3 +58,4 @@ def test_no_submissions_is_a_clear_error(mini_course, monkeypatch) -> None:
     monkeypatch.setenv("RTA_ROOT", str(mini_course.root))
     result = runner.invoke(app, ["autograde", "toy"])
     assert result.exit_code == 1 and "no submissions" in result.output
+    assert "fix: collect submissions into submitted/" in result.output and "Traceback" not in result.output

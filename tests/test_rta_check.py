@@ -26,6 +26,8 @@ def test_broken_course_fails_with_location(mini_course, monkeypatch) -> None:
     assert result.exit_code == 1
     assert "toy.md:" in result.output and "(cell" in result.output
     assert "is not followed by a tests cell" in result.output and "fix:" in result.output
+    assert "Traceback" not in result.output and result.exception is None or \
+        isinstance(result.exception, SystemExit)
 
 
 def test_prompt_swallowed_by_a_model_answer_is_reported(mini_course, monkeypatch) -> None:

@@ -48,6 +48,7 @@ def test_release_unknown_exercise_lists_known(mini_course, monkeypatch) -> None:
     result = runner.invoke(app, ["release", "nope"])
     assert result.exit_code == 1
     assert "unknown exercise(s): nope" in result.output and "toy" in result.output
+    assert "fix:" in result.output and "Traceback" not in result.output
 
 
 def test_release_refuses_an_exercise_with_authoring_errors(mini_course, monkeypatch) -> None:

@@ -29,6 +29,7 @@ def header_notebook(layout: Layout) -> nbformat.NotebookNode:
     cell = nbformat.v4.new_markdown_cell(
         render("header.md", title=ident.title, author=ident.author, licences=LICENCES).strip())
     cell.metadata["nbgrader"] = nbgrader_metadata(Kind.PROSE, "course_attribution", None)
+    cell["id"] = "course-attribution"  # not a random id: the same course gives the same kit
     header.cells.append(cell)
     return header
 
