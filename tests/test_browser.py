@@ -153,6 +153,27 @@ def test_menus_and_dark_mode_work_without_bootstrap(site) -> None:
     page.close()
 
 
+def test_copy_button_copies_the_code(site) -> None:
+    """lighten swaps clipboard.js for a small stand-in: a code block's copy button still
+    copies the block's text and says so."""
+    base, ctx, root = site
+    rel = next(r for r in _rel_pages(root) if "copybutton.js" in (root / r).read_text(encoding="utf-8"))
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=base.rstrip("/"))
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(base + rel, wait_until="networkidle")
+    code = page.locator("div.highlight pre").first
+    code.hover()
+    button = page.locator("button.copybtn").first
+    button.click()
+    page.wait_for_function("document.querySelector('button.copybtn').classList.contains('success')")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.strip() and copied.strip() == code.evaluate("e => e.textContent").strip()
+    assert not errors, errors
+    page.close()
+
+
 def test_accessibility_axe_wcag21aa(visits) -> None:
     serious = []
     for rel, r in visits.items():
