@@ -4,8 +4,9 @@ The project's venv may be built on an interpreter other users cannot read (pyenv
 /root, for instance): every single-user server runs as its own Unix user. This builds a
 second, tiny venv on a world-readable interpreter of the same Python version (the venv's own
 base interpreter when others can read it, else /usr/bin/python3.X) that imports everything
-from the project's venv (a .pth file calling site.addsitedir, so editable installs and the
-venv's other .pth files work), shares its share/ and etc/ (JupyterLab, nbgrader's extensions
+from the project's venv (its site-packages is a link to the venv's, so editable installs and
+the venv's .pth files work, and the grader's sandbox trusts it as the interpreter's library),
+shares its share/ and etc/ (JupyterLab, nbgrader's extensions
 and their enablement), and has the venv's commands (jupyterhub-singleuser, jupyter-*,
 nbgrader, rta) with their first line pointing at the readable interpreter.
 
@@ -15,6 +16,7 @@ nbgrader, rta) with their first line pointing at the readable interpreter.
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -60,15 +62,14 @@ def build(venv: Path) -> Path:
         subprocess.run([str(python), "-m", "venv", "--without-pip", str(target)], check=True)
     purelib = venv / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
     own = target / "lib" / purelib.parent.name / "site-packages"
-    (own / "rta_main_venv.pth").write_text(f"import site; site.addsitedir({str(purelib)!r})\n",
-                                           encoding="utf-8")
+    if not own.is_symlink():  # the venv's own site-packages: its .pth files run, and the
+        shutil.rmtree(own)    # grader's sandbox trusts it as this interpreter's library
+        own.symlink_to(purelib)
     for name in ("share", "etc"):
         link = target / name
         if link.is_symlink() or link.exists():
             if link.is_symlink():
                 continue
-            import shutil
-
             shutil.rmtree(link)
         link.symlink_to(Path("..") / name)
     shebang = f"#!{target / 'bin' / 'python3'}\n"
