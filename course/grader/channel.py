@@ -37,7 +37,7 @@ class Receiver:
 
     def feed(self, data: bytes) -> list[dict[str, Any]]:
         self.buf += data
-        out = []
+        out: list[dict[str, Any]] = []
         while True:
             nl = self.buf.find(b"\n")
             if nl < 0:

@@ -76,9 +76,11 @@ def used_names(source: str) -> set[str]:
 
 def _parse(source: str) -> ast.Module | None:
     try:
-        from IPython.core.inputtransformer2 import TransformerManager
+        from IPython.core import inputtransformer2
 
-        return ast.parse(TransformerManager().transform_cell(source))
+        manager: Any = inputtransformer2.TransformerManager
+        tree: ast.Module = ast.parse(manager().transform_cell(source))
+        return tree
     except Exception:  # a syntax error is the student's own failing cell, not a cheat
         return None
 
@@ -201,8 +203,11 @@ def _fake_equality(obj: Any) -> bool:
         return False
 
 
+AuditHook = Callable[[str, tuple[Any, ...]], None]
+
+
 def audit_hook(scratch: str, trusted: tuple[str, ...], watched: tuple[str, ...],
-               report: Callable[[str], None], note: Callable[[str], None]) -> Callable[[str, tuple], None]:
+               report: Callable[[str], None], note: Callable[[str], None]) -> AuditHook:
     """A sys.addaudithook callback: attempts to read course files are flagged, network noted.
 
     `trusted`: the scratch directory and the Python installation; `watched`: where course
@@ -217,7 +222,7 @@ def audit_hook(scratch: str, trusted: tuple[str, ...], watched: tuple[str, ...],
     write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT
     seen: set[str] = set()
 
-    def hook(event: str, args: tuple) -> None:
+    def hook(event: str, args: tuple[Any, ...]) -> None:
         if event == "open":
             path, mode, flags = args[0], args[1], args[2] if len(args) > 2 else None
             if isinstance(path, int):

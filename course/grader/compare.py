@@ -66,7 +66,8 @@ def normalise_notebook(text: str) -> dict[str, Any]:
     out = json.dumps(nb, sort_keys=True)
     for pattern, repl in _VOLATILE:
         out = pattern.sub(repl, out)
-    return json.loads(out)
+    result: dict[str, Any] = json.loads(out)
+    return result
 
 
 def diff_courses(stock: Path, rta: Path, assignment: str, students: list[str] | None = None,

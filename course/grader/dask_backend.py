@@ -8,6 +8,7 @@ database. Results stream back to the caller, which stays the gradebook's single 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from .jobs import Job, JobResult
 
@@ -20,17 +21,19 @@ def grade_on_worker(job: Job) -> JobResult:
 
     if _ZYGOTE is None:
         _ZYGOTE = ZygoteClient(job.settings.preload)
-    return _ZYGOTE.run(job)
+    result: JobResult = _ZYGOTE.run(job)
+    return result
 
 
 def run_dask(jobs: Iterable[Job], address: str, window: int | None = None) -> Iterator[JobResult]:
-    from distributed import Client, as_completed
+    import distributed
 
-    with Client(address, set_as_default=False) as client:
+    dist: Any = distributed  # untyped library: its calls are checked here, not in distributed
+    with dist.Client(address, set_as_default=False) as client:
         n = window or max(2, 2 * sum(client.nthreads().values()))
-        owner = {}
+        owner: dict[Any, Job] = {}
         it = iter(jobs)
-        first = []
+        first: list[Any] = []
         for job in it:  # a bounded window in flight: a class of 10,000 is not all in memory
             fut = client.submit(grade_on_worker, job, pure=False)
             owner[fut.key] = job
@@ -39,7 +42,7 @@ def run_dask(jobs: Iterable[Job], address: str, window: int | None = None) -> It
                 break
         if not first:
             return
-        pending = as_completed(first, loop=client.loop)
+        pending = dist.as_completed(first, loop=client.loop)
         for fut in pending:
             job = owner.pop(fut.key)
             try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,7 +10,7 @@ from course.errors import UserError
 
 from .config import cell_timeout, db_url, load_nbgrader_config
 from .gradebook import GradebookWriter, Outcome, scratch_files
-from .jobs import Job, Settings
+from .jobs import Job, JobResult, Settings
 from .sandbox import Limits
 from .submission import Submission, read_submission_tree, submitted_students
 from .template import load_template
@@ -77,23 +77,30 @@ def autograde(course_dir: Path, assignment: str, *, workers: int = 2, scheduler:
         results = run_dask(jobs(), scheduler or "")
     else:
         results = pool.run(jobs())
-    outcomes: list[Outcome] = []
     try:
-        for result in results:
-            submitted = read.pop(result.student)
-            try:
-                outcome = writer.record(result, submitted)
-            except Exception as exc:  # a write that fails must not stop the batch or lose the student
-                outcome = Outcome(result.student, None, 0.0, reasons=[
-                    f"could not record the result in the gradebook: {type(exc).__name__}: {exc}"])
-            outcome.notes = submitted.notes + outcome.notes
-            outcomes.append(outcome)
-            if progress:
-                progress(outcome)
+        return _record_all(results, read, writer, progress)
     finally:
         writer.close()
         if pool:
             pool.close()
+
+
+def _record_all(results: Iterable[JobResult], read: dict[str, Submission], writer: GradebookWriter,
+                progress: Callable[[Outcome], None] | None) -> list[Outcome]:
+    """Each result into the gradebook as one unit (rows, autograded folder), or a reason."""
+    outcomes: list[Outcome] = []
+    for result in results:
+        submitted = read.pop(result.student)
+        try:
+            outcome = writer.record(result, submitted)
+        except Exception as exc:  # a write that fails must not stop the batch or lose the student
+            outcome = Outcome(result.student, None, 0.0, reasons=[
+                f"could not record the result in the gradebook: {type(exc).__name__}: {exc}; no score "
+                "and no autograded file of it was written"])
+        outcome.notes = submitted.notes + outcome.notes
+        outcomes.append(outcome)
+        if progress:
+            progress(outcome)
     return sorted(outcomes, key=lambda o: o.student)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
+from typing import Any
 
 
 def light_imports() -> None:
@@ -31,21 +32,23 @@ def light_imports() -> None:
 def fast_metadata_validation() -> None:
     """nbgrader's CheckCellMetadata calls jsonschema.validate per cell, which re-checks the
     (constant) schema every time: 90 % of its cost. Same checks, schema checked once."""
-    import jsonschema
-    from jsonschema.exceptions import best_match
+    import importlib
+
     from nbgrader.nbgraderformat import common
 
-    validators: dict[int, object] = {}
+    jsonschema: Any = importlib.import_module("jsonschema")  # no stubs installed
+    best_match = importlib.import_module("jsonschema.exceptions").best_match
+    validators: dict[int, Any] = {}
 
-    def validate(instance: object, schema: dict) -> None:
+    def validate(instance: object, schema: dict[str, Any]) -> None:
         v = validators.get(id(schema))
         if v is None:
             cls = jsonschema.validators.validator_for(schema)
             cls.check_schema(schema)
             v = validators[id(schema)] = (cls(schema), schema)  # keep schema alive: stable id
-        error = best_match(v[0].iter_errors(instance))  # type: ignore[index]
+        error = best_match(v[0].iter_errors(instance))
         if error is not None:
             raise error
 
-    common.jsonschema = type("CachedJsonschema", (), {"validate": staticmethod(validate)})  # type: ignore[attr-defined]
+    common.jsonschema = type("CachedJsonschema", (), {"validate": staticmethod(validate)})
 

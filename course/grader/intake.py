@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import nbformat
 from nbformat import NotebookNode
@@ -145,7 +145,7 @@ def _repair_cell(cell: Any, i: int, notes: list[str]) -> NotebookNode | None:
             del cell[key]
     if "attachments" in cell and (ctype == "code" or not isinstance(cell.attachments, dict)):
         del cell["attachments"]
-    return cell
+    return cast(NotebookNode, cell)
 
 
 def _unique_ids(nb: NotebookNode, notes: list[str]) -> None:
@@ -199,7 +199,7 @@ def _sanitize(nb: NotebookNode, tpl: NotebookTemplate, student: str, assignment:
             del cell.metadata["nbgrader"]
         elif nbg:
             _repair_nbgrader_metadata(cell, tpl, notes)
-    ow = _NotingOverwriteCells(config=config, notes=notes)
+    ow: Any = _NotingOverwriteCells(config=config, notes=notes)
     ow.pristine = {_kind(c) for c in nb.cells if _kind(c) and _is_released(c, tpl)}
     ow.gradebook = TemplateBook(tpl)
     ow.notebook_id, ow.assignment_id = tpl.name, assignment
@@ -231,6 +231,8 @@ def strip_hidden_tests(source: str, begin: str = "BEGIN HIDDEN TESTS", end: str 
 def _repair_nbgrader_metadata(cell: NotebookNode, tpl: NotebookTemplate, notes: list[str]) -> None:
     """A known grade id with edited flags: take the flags from the source, as they were released."""
     src = tpl.cell(str(cell.metadata.nbgrader["grade_id"]))
+    if src is None:  # not a known grade id: nothing to restore from
+        return
     nbg = cell.metadata.nbgrader
     want = {"grade": src.max_score is not None, "solution": src.solution, "locked": src.locked,
             "task": src.task}
@@ -295,16 +297,16 @@ def _cell_from_source(src: Any) -> NotebookNode:
     cell.metadata["nbgrader"] = meta
     if src.locked:
         cell.metadata.update({"deletable": False, "editable": False})
-    return cell
+    return cast(NotebookNode, cell)
 
 
 class _NotingOverwriteCells:
     """nbgrader's OverwriteCells.preprocess_cell, with its warnings collected as notes."""
 
-    def __new__(cls, config: Any, notes: list[str]):  # built lazily: nbgrader imports are slow
+    def __new__(cls, config: Any, notes: list[str]) -> Any:  # built lazily: nbgrader imports are slow
         from nbgrader.preprocessors import OverwriteCells
 
-        class Noting(OverwriteCells):
+        class Noting(OverwriteCells):  # type: ignore[misc]  # nbgrader has no annotations
             def report_change(self, name: str, attr: str, old: Any, new: Any) -> None:
                 if attr == "checksum":
                     if name in self.pristine:  # the released version: hidden tests go back in

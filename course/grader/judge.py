@@ -30,7 +30,7 @@ from .names import defines_code, free_names, top_level_bindings
 from .outputs import clean_outputs, uncheckable_output
 from .rebuild import Decoder
 from .shell import CaptureStream, Recorder, ZMQGradingShell
-from .student import FdDrain, place_fds, stamp
+from .student import FdDrain, place_fds, run_cell, stamp
 from .values import Encoder, Malformed, Uncheckable
 
 
@@ -181,7 +181,7 @@ class Judge:
         self.shell.execution_count = ec
         self.in_test = True
         try:
-            self.shell.run_cell(source, store_history=True)
+            run_cell(self.shell, source, store_history=True)
         except BaseException:  # noqa: BLE001  (an interrupt between IPython's handlers)
             self.shell.showtraceback()
         finally:
@@ -202,7 +202,7 @@ class Judge:
         self.shell.execution_count = ec
         # the student's kernel ran it; this copy is best effort
         with contextlib.suppress(BaseException):
-            self.shell.run_cell(source, store_history=False, silent=True)
+            run_cell(self.shell, source, store_history=False, silent=True)
         self.recorder.flush()
         self.recorder.cells.pop(slot, None)
         ns = self.shell.user_ns

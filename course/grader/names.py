@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import ast
 import symtable
+from typing import Any
 
 
 def python_source(source: str) -> str | None:
     """The cell as Python (magics and shell escapes transformed as IPython does), or None."""
     try:
-        from IPython.core.inputtransformer2 import TransformerManager
+        from IPython.core import inputtransformer2
 
-        code = TransformerManager().transform_cell(source)
+        manager: Any = inputtransformer2.TransformerManager
+        code: str = manager().transform_cell(source)
         ast.parse(code)
         return code
     except (SyntaxError, ValueError, RecursionError, MemoryError):

@@ -65,7 +65,8 @@ def grade_notebook(ctx: Context, job: Any, name: str, tpl: Any, scratch: Path, j
     score(nb, res)
     import nbformat
 
-    text = nbformat.writes(nb, version=4)
+    # a lone surrogate a cell printed cannot be written as UTF-8: kept as a JSON escape
+    text = nbformat.writes(nb, version=4).encode("utf-8", "backslashreplace").decode("utf-8")
     res.notebook = text if text.endswith("\n") else text + "\n"
     return res
 

@@ -77,7 +77,7 @@ class Decoder:
         i = _int(i)
         if not 0 <= i < len(self.buffers):
             raise Malformed("buffer index out of range")
-        return self.buffers[i]
+        return bytes(self.buffers[i])
 
     def _array(self, node: Any, depth: int) -> Any:
         import numpy as np

@@ -19,6 +19,7 @@ import os
 import resource
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWIPC = 0x00020000, 0x40000000, 0x08000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 32, 4096, 16384, 1 << 18
@@ -45,10 +46,10 @@ class Confinement:
     skipped: list[str] = field(default_factory=list)
 
 
-_libc = None
+_libc: Any = None
 
 
-def _c():
+def _c() -> Any:
     global _libc
     if _libc is None:
         _libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
@@ -134,13 +135,13 @@ def _write_scratch(scratch: Path, files: dict[str, bytes], uid: int) -> None:
         if not target.startswith(root + os.sep):
             continue  # a path escaping the scratch directory is never written
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "wb") as f:
-            f.write(data)
+        with open(target, "wb") as out:
+            out.write(data)
     if os.geteuid() == 0:
         for d, _dirs, fs in os.walk(root):
             os.chown(d, uid, uid)
-            for f in fs:
-                os.chown(os.path.join(d, f), uid, uid)
+            for name in fs:
+                os.chown(os.path.join(d, name), uid, uid)
 
 
 def _hide(path: str, writable: bool, limits: Limits) -> None:

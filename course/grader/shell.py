@@ -15,12 +15,24 @@ import os
 import sys
 from typing import Any
 
+from ipykernel import jsonutil
 from ipykernel.compiler import XCachingCompiler
-from ipykernel.jsonutil import encode_images, json_clean
 from IPython.core.displayhook import DisplayHook
 from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
 from traitlets import Type
+
+_json_clean: Any = jsonutil.json_clean  # ipykernel's helpers have no annotations
+_encode_images: Any = jsonutil.encode_images
+
+
+def json_clean(obj: Any) -> Any:
+    return _json_clean(obj)
+
+
+def encode_images(obj: Any) -> Any:
+    return _encode_images(obj)
+
 
 TRUNCATED = "\n... output truncated by rta (output limit reached) ...\n"
 
@@ -79,7 +91,7 @@ class Recorder:
             self.display_ids.setdefault(display_id, []).append((self.current, len(self.outputs)))
         self.outputs.append(out)
 
-    def update_display(self, display_id: str, data: dict, metadata: dict) -> None:
+    def update_display(self, display_id: str, data: dict[str, Any], metadata: dict[str, Any]) -> None:
         for cell, idx in self.display_ids.get(display_id, []):
             outs = self.cells.get(cell, [])
             if idx < len(outs) and outs[idx]["output_type"] in ("display_data", "execute_result"):
@@ -126,7 +138,7 @@ class CaptureStream(io.TextIOBase):
         self.recorder = recorder
 
     @property
-    def name(self) -> str:  # type: ignore[override]
+    def name(self) -> str:
         return f"<{self.name_}>"
 
     @property
@@ -139,7 +151,7 @@ class CaptureStream(io.TextIOBase):
     def isatty(self) -> bool:
         return False
 
-    def write(self, s: str) -> int:  # type: ignore[override]
+    def write(self, s: str) -> int:
         if not isinstance(s, str):
             raise TypeError(f"write() argument must be str, not {type(s).__name__}")
         self.recorder.write(self.name_, s)
@@ -162,7 +174,7 @@ class RecordingDisplayHook(DisplayHook):
         if self.pending is not None:
             self.pending["execution_count"] = self.prompt_count
 
-    def write_format_data(self, format_dict, md_dict=None) -> None:  # type: ignore[override]
+    def write_format_data(self, format_dict: Any, md_dict: Any = None) -> None:
         if self.pending is not None:
             self.pending["data"] = json_clean(encode_images(format_dict))
             self.pending["metadata"] = md_dict
@@ -183,11 +195,12 @@ class RecordingDisplayPublisher(DisplayPublisher):
 
     recorder: Recorder | None = None
 
-    def publish(self, data, metadata=None, source=None, *, transient=None, update=False,  # type: ignore[override]
-                **kwargs) -> None:
+    def publish(self, data: Any, metadata: Any = None, source: Any = None, *, transient: Any = None,
+                update: bool = False, **kwargs: Any) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
-        self._validate_data(data, metadata)
+        validate: Any = self._validate_data
+        validate(data, metadata)
         if self.recorder is None:
             return
         content = json_clean({"data": encode_images(data), "metadata": metadata or {}})
@@ -226,8 +239,9 @@ class ZMQGradingShell(InteractiveShell):
 
     def attach(self, recorder: Recorder) -> None:
         self.recorder = recorder
-        self.displayhook.recorder = recorder  # type: ignore[attr-defined]
-        self.display_pub.recorder = recorder  # type: ignore[attr-defined]
+        hook: Any = self.displayhook
+        pub: Any = self.display_pub
+        hook.recorder = pub.recorder = recorder
 
     def init_environment(self) -> None:
         import os
@@ -236,7 +250,7 @@ class ZMQGradingShell(InteractiveShell):
         os.environ.update({"TERM": "xterm-color", "CLICOLOR": "1", "FORCE_COLOR": "1",
                            "CLICOLOR_FORCE": "1", "PAGER": "cat", "GIT_PAGER": "cat"})
 
-    def _showtraceback(self, etype, evalue, stb) -> None:  # type: ignore[override]
+    def _showtraceback(self, etype: Any, evalue: Any, stb: Any) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         stb = splice_student_frames(stb, getattr(evalue, "_rta_tb", None))

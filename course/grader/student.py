@@ -30,6 +30,11 @@ REPLY_FD, REQUEST_FD = 3, 4
 CALL_CELL = -2  # the recorder's slot for outputs printed during a proxied call
 
 
+def run_cell(shell: Any, source: str, **kwargs: Any) -> Any:
+    """InteractiveShell.run_cell (IPython leaves it unannotated)."""
+    return shell.run_cell(source, **kwargs)
+
+
 def stamp() -> str:
     return _now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -113,7 +118,7 @@ class Kernel:
         t0 = stamp()
         try:
             with _interruptible():
-                self.shell.run_cell(source, store_history=True)
+                run_cell(self.shell, source, store_history=True)
         except BaseException as exc:  # noqa: BLE001  (e.g. an interrupt outside IPython's own handler)
             self.shell.showtraceback()
             self.note(f"cell {index + 1} ended with {type(exc).__name__} outside the shell")
@@ -139,7 +144,7 @@ class Kernel:
     def get(self, seq: Any, req: dict[str, Any]) -> None:
         names = [n for n in req.get("names", []) if isinstance(n, str)]
         self.guard.check_names(names)
-        enc, values = self._encoder(), {}
+        enc, values = self._encoder(), dict[str, dict[str, Any]]()
         ns = self.shell.user_ns
         for name in names:
             if name not in ns:

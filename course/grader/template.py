@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class SourceCell:
 @dataclass
 class NotebookTemplate:
     name: str
-    kernelspec: dict
+    kernelspec: dict[str, Any]
     cells: list[SourceCell] = field(default_factory=list)  # gradebook order
 
     def cell(self, name: str) -> SourceCell | None:

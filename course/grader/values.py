@@ -110,7 +110,7 @@ class Encoder:
         if t is bytes:
             return ["y", self._buf(value)]
         if t in (list, tuple, set, frozenset):
-            tag = {list: "l", tuple: "t", set: "set", frozenset: "fs"}[t]
+            tag = {list: "l", tuple: "t", set: "set", frozenset: "fs"}[t]  # type: ignore[index]
             return [tag, [self.encode(v, depth + 1) for v in value]]
         if t is dict:
             return ["d", [[self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in value.items()]]

@@ -359,6 +359,7 @@ CASES: list[Case] = [
     Case("uncheckable_return", lambda rel, ctx: dump(solved(rel, q2="def double(v):\n    class R(int):\n        pass\n"
                                                                    "    return R(2 * v)\n")),
          "graded", 3, ["double() returned", "which the grader cannot check"]),
+    Case("lone_surrogate_output", attack(Q1 + "\nprint('\\ud800 printed')"), "graded", 5, shown=["printed"]),
     # honest controls through the proxy: printing is fine, a warning on stderr fails the test as in nbgrader
     Case("control_prints_in_function", lambda rel, ctx: dump(solved(rel, q2="def double(v):\n    print('doubling', v)\n"
                                                                           "    return 2 * v\n")), "graded", 5,
