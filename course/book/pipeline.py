@@ -26,6 +26,7 @@ import nbformat
 
 from course.archive import tree, zip_bytes
 from course.authoring.release import Released, release, tool_env
+from course.book.lighten import VERSION as LIGHTEN_VERSION
 from course.book.lighten import lighten
 from course.book.minibook import prepare_preview
 from course.book.offline import PdfUnavailable, book_pdf, drop_pdf_links, pdf_unavailable, site_zip
@@ -222,6 +223,10 @@ def lighten_incremental(html: Path, cache: Path, stamps: dict[str, str], log: Ca
     writes the search and index pages again on every build; a file whose bytes were slimmed
     before gets its slimmed bytes back from the cache, and when every file is then as it was,
     nothing else is redone. Returns whether the slimming ran."""
+    cache = cache / LIGHTEN_VERSION  # a changed slimming step makes other bytes: a fresh cache
+    for old in cache.parent.glob("*"):
+        if old != cache:
+            shutil.rmtree(old) if old.is_dir() else old.unlink()
     cache.mkdir(parents=True, exist_ok=True)
     for f in _assets(html):
         hit = cache / hashlib.sha256(f.read_bytes()).hexdigest()
@@ -230,7 +235,7 @@ def lighten_incremental(html: Path, cache: Path, stamps: dict[str, str], log: Ca
             if f.read_bytes() != data:
                 f.write_bytes(data)
     now = tree_fingerprint(html, skip=("offline/",), content=True)
-    if stamps.get("lightened") == now:
+    if stamps.get("lightened") == now and stamps.get("lighten") == LIGHTEN_VERSION:
         return False
     progress(Step("slimming pages"))
     stock = {f: hashlib.sha256(f.read_bytes()).hexdigest() for f in _assets(html)}
@@ -241,6 +246,7 @@ def lighten_incremental(html: Path, cache: Path, stamps: dict[str, str], log: Ca
             (cache / key).write_bytes(data)
             (cache / hashlib.sha256(data).hexdigest()).write_bytes(data)
     stamps["lightened"] = tree_fingerprint(html, skip=("offline/",), content=True)
+    stamps["lighten"] = LIGHTEN_VERSION
     return True
 
 
