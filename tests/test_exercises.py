@@ -22,8 +22,8 @@ from course.authoring.exercise import (
     SOLUTION_BEGIN,
     SOLUTION_END,
     Kind,
-    region_text,
 )
+from course.authoring.lint import secret_lines
 from course.authoring.prove import Proof, prove
 from course.gradebook import read_cell_scores
 from course.grader.compare import diff_courses
@@ -99,14 +99,7 @@ def check_release(proof, exercise: str) -> None:
     student_lines = {ln.strip() for c in nb.cells for ln in c.source.splitlines()}
     for marker in (SOLUTION_BEGIN, SOLUTION_END, HIDDEN_BEGIN, HIDDEN_END):
         assert marker not in text
-    for cell in ex.cells:
-        secret: list[str] = []
-        if cell.kind is Kind.ANSWER:
-            secret = region_text(cell.source, SOLUTION_BEGIN, SOLUTION_END)
-        elif cell.kind is Kind.TESTS:
-            secret = region_text(cell.source, HIDDEN_BEGIN, HIDDEN_END)
-        elif cell.kind is Kind.WRITTEN:
-            secret = [ln.strip() for ln in cell.source.splitlines() if ln.strip()]
-        for line in secret:
-            if len(line) >= 16:
-                assert line not in student_lines, f"{exercise}: leaked {line!r}"
+    secrets = secret_lines(ex)  # lint's one definition of what students must never see
+    assert any(kind == "solution" for kind, _ in secrets), f"{exercise}: no solution lines found"
+    for kind, line in secrets:
+        assert line.strip() not in student_lines, f"{exercise}: {kind} leaked: {line!r}"
