@@ -51,7 +51,8 @@ class Hub:
                           fix="see the hub's log")
 
     def user(self, name: str) -> dict[str, Any]:
-        return self.request("GET", f"/users/{name}")
+        reply: dict[str, Any] = self.request("GET", f"/users/{name}")
+        return reply
 
     def token_for(self, name: str, scopes: list[str], note: str = "rta hub") -> str:
         """An API token of user `name` (what their server's JUPYTERHUB_API_TOKEN can do)."""
