@@ -392,3 +392,31 @@ def test_guide_snippets_are_what_the_hub_writes() -> None:
             f"grading/HUB.md's '{name}' block is stale: run "
             "`.venv/bin/python -m course.hub.guide grading/HUB.md`")
     assert [w for w, _ in guide_steps(GUIDE.read_text(encoding="utf-8"))] == STEPS
+
+
+@pytest.mark.parametrize("args, message, fix", [
+    (["setup", "--kit", "{tmp}/nothing", "--course", "rta101", "--instructor", "root"],
+     "not a course kit", "rta export"),
+    (["setup", "--kit", "{kit}", "--course", "rta101", "--instructor", "nosuchuser42"],
+     "user 'nosuchuser42' does not exist", "useradd -m nosuchuser42"),
+    (["setup", "--kit", "{kit}", "--course", "rta 101", "--instructor", "root"],
+     "course id 'rta 101' is not usable", "--course rta101"),
+    (["setup", "--kit", "{kit}", "--course", "rta101", "--instructor", "root", "--students", "root"],
+     "root both teach and take the course", "one role"),
+    (["start", "--state", "{tmp}/nothing"], "not a hub state folder", "rta hub setup"),
+])
+def test_bad_input_is_one_clear_error(tmp_path: Path, args: list[str], message: str, fix: str) -> None:
+    from typer.testing import CliRunner
+
+    from course.cli import app
+
+    kit = tmp_path / "kit" / "course"
+    (kit / "source").mkdir(parents=True)
+    (kit / "nbgrader_config.py").write_text("c = get_config()\n")
+    argv = ["hub", *[a.format(tmp=tmp_path, kit=kit.parent) for a in args]]
+    if os.geteuid() != 0:
+        message, fix = "must run as root", "sudo"
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code == 1, result.output
+    assert message in result.output and fix in result.output, result.output
+    assert "Traceback" not in result.output
