@@ -43,8 +43,10 @@ ARTIFACTS = ROOT / "test-artifacts"
 VENV = Path(sys.prefix)
 BREAK = """
 printf '{"cells": [ broken' > ~/rta101/toy/toy.ipynb"""  # B's notebook, then
-STOCK = ('cp -a "$RTA_COURSE_DIR" ~/stock && cd ~/stock && rm -rf gradebook.db autograded && '
-         "nbgrader generate_assignment toy --force && "
+# Stock nbgrader grades a copy of the course directory taken after the release (its gradebook
+# knows the assignment, no submission yet) with the collected submissions copied in.
+STOCK_COPY = 'cp -a "$RTA_COURSE_DIR" ~/stock'
+STOCK = ('cp -a "$RTA_COURSE_DIR/submitted" ~/stock/ && cd ~/stock && '
          "{ nbgrader autograde toy --create || true; }")  # B's unreadable file fails stock nbgrader
 STEPS = ["root: settings", "root: set up the hub", "root, in the background: start the hub",
          "instructor: release", "student: fetch", "student: submit",
@@ -292,19 +294,20 @@ def test_class_round_trip(klass: Class) -> None:
     t0 = time.monotonic()
     steps = guide_steps(GUIDE.read_text(encoding="utf-8"))
     assert [who for who, _ in steps] == STEPS, "grading/HUB.md's steps changed: update this test"
-    kit = make_kit(klass.root)
-    klass.timings["kit"] = time.monotonic() - t0
+    pool = ThreadPoolExecutor(4)  # B's terminal and the instructor work beside A's browser
+    kit_made = pool.submit(make_kit, klass.root)
     hub_port, port, api_port = _free_ports(3)
     state = klass.root / "hub"
-    root_env = dict(os.environ, KIT=str(kit), COURSE="rta101", INSTRUCTOR=klass.instructor,
-                    STUDENTS=",".join(klass.students), OTHERS=klass.outsider, HUB_STATE=str(state),
-                    EXCHANGE=str(klass.root / "exchange"), PORT=str(port), HUB_PORT=str(hub_port),
-                    PROXY_API_PORT=str(api_port), PATH=f"{VENV / 'bin'}:{os.environ['PATH']}")
     a, b = klass.students
     with browser() as chromium:
         ctx = chromium.new_context(viewport={"width": 1280, "height": 900})
         student = Student(ctx.new_page(), f"http://127.0.0.1:{port}", a, klass.passwords[a])
-        pool = ThreadPoolExecutor(4)  # B's terminal and the instructor work beside A's browser
+        kit = kit_made.result()
+        klass.timings["kit"] = time.monotonic() - t0
+        root_env = dict(os.environ, KIT=str(kit), COURSE="rta101", INSTRUCTOR=klass.instructor,
+                        STUDENTS=",".join(klass.students), OTHERS=klass.outsider, HUB_STATE=str(state),
+                        EXCHANGE=str(klass.root / "exchange"), PORT=str(port), HUB_PORT=str(hub_port),
+                        PROXY_API_PORT=str(api_port), PATH=f"{VENV / 'bin'}:{os.environ['PATH']}")
         stock = None
         for who, script in steps:
             t = time.monotonic()
@@ -324,6 +327,7 @@ def test_class_round_trip(klass: Class) -> None:
                 released = pool.submit(klass.run_as, klass.instructor, script)
                 student.login()
                 released.result()
+                klass.run_as(klass.instructor, STOCK_COPY)
             elif who == "instructor: collect and grade":
                 klass.run_as(klass.instructor, script)
                 stock = pool.submit(klass.run_as, klass.instructor, STOCK)
@@ -376,6 +380,10 @@ def test_class_round_trip(klass: Class) -> None:
                    f"ls {klass.home(a)}/.local/share/jupyter/nbgrader_cache"):
         proc = klass.run_as(b, script, check=False)
         assert proc.returncode != 0 and "Permission denied" in proc.stderr, (script, proc.stdout)
+    # The course groups nbgrader's JupyterHubAuthPlugin reads, through the REST API.
+    groups = {g["name"]: sorted(g["users"]) for g in Hub(cfg).request("GET", "/groups")}
+    assert groups["formgrade-rta101"] == [klass.instructor], groups
+    assert groups["nbgrader-rta101"] == sorted(klass.students), groups
     # A user outside the course: a clear message, not a traceback.
     proc = klass.run_as(klass.outsider, "nbgrader fetch_assignment toy --course rta101", check=False)
     assert proc.returncode != 0
