@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -177,7 +178,8 @@ def serialize(nodes: list[Node]) -> str:
 
 # --- the purges -----------------------------------------------------------------------------
 
-def _prune(nodes: list[Node], keep_rule, keep_raw=lambda raw: True) -> list[Node]:
+def _prune(nodes: list[Node], keep_rule: Callable[[Rule], bool],
+           keep_raw: Callable[[str], bool] = lambda raw: True) -> list[Node]:
     kept: list[Node] = []
     for n in nodes:
         if isinstance(n, Block):
@@ -192,7 +194,7 @@ def _prune(nodes: list[Node], keep_rule, keep_raw=lambda raw: True) -> list[Node
     return kept
 
 
-def _selectors(u: Used):
+def _selectors(u: Used) -> Callable[[Rule], bool]:
     def keep(rule: Rule) -> bool:
         rule.selectors = [s for s in rule.selectors if _selector_used(s, u)]
         return bool(rule.selectors)
