@@ -83,6 +83,19 @@ def test_search_finds_child_labour(site) -> None:
     page.close()
 
 
+def test_search_result_page_highlights_the_terms(site) -> None:
+    """lighten loads Sphinx's highlighter only after a search: a followed result still marks
+    the terms, a plain visit does not load it."""
+    base, ctx, _ = site
+    page = ctx.new_page()
+    page.goto(base + "search.html?q=capture", wait_until="networkidle")
+    page.locator("#search-results ul.search li a").first.click()
+    page.wait_for_selector("span.highlighted", timeout=20_000)
+    page.goto(base + "modules/m06_mse/index.html", wait_until="networkidle")
+    assert page.evaluate("typeof SphinxHighlight") == "undefined"
+    page.close()
+
+
 def test_download_and_launch_buttons_point_at_existing_files(site) -> None:
     base, ctx, root = site
     checked = 0
