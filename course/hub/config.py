@@ -193,18 +193,9 @@ ADMIN_SCOPES = ["admin:users", "admin:servers", "tokens", "admin:groups", "list:
                 "read:users", "access:servers"]
 
 
-def jupyterhub_config(cfg: HubConfig) -> str:
-    """jupyterhub_config.py for this course (self-contained: no import of the course package)."""
-    instr_env = server_environment(cfg, instructor=True)
-    student_env = server_environment(cfg, instructor=False)
-    lines = [
-        "# Written by `rta hub setup` from hub.json (course.hub.config.HubConfig); edit hub.json",
-        "# and re-run setup rather than this file.",
-        "c = get_config()  # noqa: F821",
-        f"COURSE = {cfg.course!r}",
-        f"INSTRUCTOR_ENV = {instr_env!r}",
-        f"STUDENT_ENV = {student_env!r}",
-        "",
+def _hub_lines(cfg: HubConfig) -> list[str]:
+    """Where the hub, its proxy and its database live (all on loopback but the bind URL)."""
+    return [
         f"c.JupyterHub.bind_url = {cfg.url!r}",
         "c.JupyterHub.hub_ip = '127.0.0.1'",
         f"c.JupyterHub.hub_port = {cfg.hub_port}",
@@ -214,16 +205,26 @@ def jupyterhub_config(cfg: HubConfig) -> str:
         f"c.JupyterHub.db_url = {'sqlite:///' + str(cfg.state / 'jupyterhub.sqlite')!r}",
         f"c.JupyterHub.cookie_secret_file = {str(cfg.state / 'jupyterhub_cookie_secret')!r}",
         "c.JupyterHub.cleanup_servers = True  # stopping the hub stops the users' servers",
-        "",
+    ]
+
+
+def _group_lines(cfg: HubConfig) -> list[str]:
+    """The course groups, as nbgrader's JupyterHubAuthPlugin reads them, and who may log in."""
+    everyone = sorted(set(cfg.instructors + cfg.students + cfg.others))
+    return [
         "# Course groups, as nbgrader's JupyterHubAuthPlugin reads them.",
         "c.JupyterHub.load_groups = {",
         f"    {instructor_group(cfg.course)!r}: {{'users': {sorted(cfg.instructors)!r}}},",
         f"    {student_group(cfg.course)!r}: {{'users': {sorted(cfg.students)!r}}},",
         "}",
-        "c.Authenticator.allowed_users = {"
-        + ", ".join(repr(u) for u in sorted(set(cfg.instructors + cfg.students + cfg.others))) + "}",
+        "c.Authenticator.allowed_users = {" + ", ".join(repr(u) for u in everyone) + "}",
         "c.Authenticator.admin_users = set()",
-        "",
+    ]
+
+
+def _spawner_lines(cfg: HubConfig) -> list[str]:
+    """Real Unix users' JupyterLab; instructors get the course's config first on their path."""
+    return [
         "# Real Unix users, JupyterLab (nbgrader's Assignments tab, Validate, formgrader).",
         "c.JupyterHub.spawner_class = 'localprocess'",
         f"c.Spawner.cmd = [{str(cfg.user_bin / 'jupyterhub-singleuser')!r}]",
@@ -244,18 +245,34 @@ def jupyterhub_config(cfg: HubConfig) -> str:
         "",
         "",
         "c.Spawner.environment = {key: _env(key) for key in INSTRUCTOR_ENV}",
-        "",
+    ]
+
+
+def _service_lines(cfg: HubConfig) -> list[str]:
+    """The admin service: `rta hub` and the tests drive the hub through the REST API with it."""
+    return [
         "# The admin service: `rta hub` and the tests drive the hub through the REST API with it.",
         f"with open({str(cfg.token_file)!r}) as _fh:",
         "    c.JupyterHub.services = [{'name': 'rta-admin', 'api_token': _fh.read().strip()}]",
         f"c.JupyterHub.load_roles = [{{'name': 'rta-admin', 'scopes': {ADMIN_SCOPES!r}, "
         "'services': ['rta-admin']}]",
-        "",
-        "# Authenticator (HubConfig.authenticator_lines; course.lti replaces PAM here).",
-        *cfg.authenticator_lines,
-        "",
     ]
-    return "\n".join(lines)
+
+
+def jupyterhub_config(cfg: HubConfig) -> str:
+    """jupyterhub_config.py for this course (self-contained: no import of the course package)."""
+    header = [
+        "# Written by `rta hub setup` from hub.json (course.hub.config.HubConfig); edit hub.json",
+        "# and re-run setup rather than this file.",
+        "c = get_config()  # noqa: F821",
+        f"COURSE = {cfg.course!r}",
+        f"INSTRUCTOR_ENV = {server_environment(cfg, instructor=True)!r}",
+        f"STUDENT_ENV = {server_environment(cfg, instructor=False)!r}",
+    ]
+    auth = ["# Authenticator (HubConfig.authenticator_lines; course.lti replaces PAM here).",
+            *cfg.authenticator_lines]
+    parts = [header, _hub_lines(cfg), _group_lines(cfg), _spawner_lines(cfg), _service_lines(cfg), auth]
+    return "\n\n".join("\n".join(part) for part in parts) + "\n"
 
 
 # -- the same settings for the two standard distributions --------------------------------------
