@@ -2,7 +2,7 @@
 
 Both are rebuilt in the judge from plain values only: a results object as a read-only
 snapshot of its data attributes, a figure as a real matplotlib Figure with the same axes'
-titles, labels and texts (what tests of a chart read)."""
+titles, labels, texts and legend entries (what tests of a chart read)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,10 @@ def figure_texts(fig: Any) -> dict[str, Any]:
                 "xlabel": str(a.get_xlabel()),
                 "ylabel": str(a.get_ylabel()),
                 "texts": texts(a),
+                # a legend's entries (None: no legend)
+                "legend": None
+                if a.get_legend() is None
+                else [str(t.get_text()) for t in a.get_legend().get_texts()],
             }
             for a in fig.axes
         ],
@@ -85,6 +89,10 @@ def figure(spec: Any) -> Any:
         ax.set_ylabel(labels[2])
         for t in _texts(a.get("texts", [])):
             ax.text(0, 0, t)
+        if a.get("legend") is not None:
+            from matplotlib.lines import Line2D
+
+            ax.legend(handles=[Line2D([], [], label=t) for t in _texts(a["legend"])])
     sup = spec.get("suptitle")
     if sup is not None:
         fig.suptitle(_texts([sup])[0])

@@ -10,7 +10,7 @@ never imports or calls anything a node names except fixed constructors. The allo
     pandas Series, DataFrame, Index, RangeIndex, MultiIndex, Categorical columns, NA/NaT,
       Timestamp, Timedelta
     statsmodels results: a read-only snapshot of their data attributes (ResultsSnapshot)
-    matplotlib figures: rebuilt with their axes' titles, labels and texts (snapshots.py)
+    matplotlib figures: rebuilt with their axes' titles, labels, texts, legends (snapshots.py)
     modules: by name (the judge imports its own copy); callables: a handle for a proxy
 """
 
