@@ -216,7 +216,10 @@ def _is_released(cell: NotebookNode, tpl: NotebookTemplate) -> bool:
 
 
 def strip_hidden_tests(source: str, begin: str = "BEGIN HIDDEN TESTS", end: str = "END HIDDEN TESTS") -> str:
-    """The student-visible version of a test cell (nbgrader's ClearHiddenTests)."""
+    """The student-visible version of a test cell (nbgrader's ClearHiddenTests).
+
+    Not `course.markers.strip`: this must give nbgrader's bytes (it splits on "\\n" only and
+    keeps a trailing empty line), and `markers` splits with `splitlines()` for authoring."""
     out, hidden = [], False
     for line in source.split("\n"):
         if begin in line:
