@@ -62,6 +62,8 @@ def platform() -> Iterator[Platform]:
 @pytest.fixture(scope="module")
 def hub(platform: Platform) -> Iterator[Hub]:
     from course.hub import HubConfig, jupyterhub_config
+    from course.hub.api import Hub as HubAPI
+    from course.hub.api import HubAPIError
     from course.hub.config import nbgrader_config_all
 
     # users' servers read the state folder's jupyter/ and the exchange: not under pytest's 0700 tmp
@@ -101,16 +103,10 @@ def hub(platform: Platform) -> Iterator[Hub]:
                                 start_new_session=True)
     h = Hub(url, token, cfg.launches, cfg_path, log)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, f"the hub exited:\n{log.read_text()[-3000:]}"
-            try:
-                if requests.get(f"{url}/hub/api", timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert time.monotonic() < deadline, f"the hub did not start:\n{log.read_text()[-3000:]}"
-            time.sleep(0.3)
+        try:  # course.hub's own wait, as `rta hub` uses it
+            HubAPI(hub_cfg, token).wait_up(timeout=60, alive=lambda: proc.poll() is None)
+        except HubAPIError as exc:
+            pytest.fail(f"{exc}:\n{log.read_text()[-3000:]}")
         login = f"{url}/hub/lti13/oauth_login"
         platform.register_tool(login_url=login, redirect_uris=[f"{url}/hub/lti13/oauth_callback"],
                                target_link_uri=f"{url}/hub", jwks_url=f"{url}/hub/lti13/jwks")

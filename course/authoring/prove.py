@@ -77,7 +77,7 @@ def prove(layout: Layout, exercise: str, workdir: Path, *, stock_stubs: int | No
         if cells[0].kind is Kind.ANSWER:
             submissions[f"wrong_q{q}"] = stub_question(source_nb, release_nb, cells[0].grade_id)
     stubs = [s for s in submissions if s.startswith("wrong_q")]
-    held = stubs[: len(stubs) - stock_stubs] if stock_stubs is not None else []
+    held = stubs[: max(0, len(stubs) - stock_stubs)] if stock_stubs is not None else []
     for student, nb in submissions.items():
         base = workdir / f"{exercise}-held" if student in held else course_dir / "submitted"
         target = base / student / ex.id
