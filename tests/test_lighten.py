@@ -110,3 +110,14 @@ def test_figures_become_webp_and_pages_follow(tmp_path: Path) -> None:
     assert not (tmp_path / "_images" / "fig.png").exists()
     with Image.open(tmp_path / "_images" / "fig.webp") as webp:
         assert webp.convert("RGB").tobytes() == im.tobytes()  # lossless
+
+
+def test_every_page_gets_an_icon_so_no_favicon_request_404s(tmp_path: Path) -> None:
+    """Chromium asks for /favicon.ico on a page without one; the root redirect has no <head>."""
+    from course.book.lighten.scripts import drop_scripts_and_links
+
+    (tmp_path / "index.html").write_text('<meta http-equiv="Refresh" content="0; url=m/index.html" />\n')
+    (tmp_path / "page.html").write_text("<html><head><title>t</title></head><body></body></html>")
+    drop_scripts_and_links(tmp_path)
+    for name in ("index.html", "page.html"):
+        assert (tmp_path / name).read_text().count('rel="icon"') == 1, name

@@ -73,8 +73,9 @@ def drop_scripts_and_links(html_root: Path) -> int:
                             '<span class="toctree-toggle" role="presentation">')
         # sphinxcontrib-bibtex marks the citation list role="list" but not its items
         text = text.replace('<div role="list" class="citation-list">', '<div class="citation-list">')
-        if 'rel="icon"' not in text:  # no favicon request (and no 404) on every page
-            text = text.replace("</head>", '<link rel="icon" href="data:,">\n</head>', 1)
+        if 'rel="icon"' not in text:  # no favicon request (and no 404) on every page, the
+            icon = '<link rel="icon" href="data:,">\n'  # head-less root redirect included
+            text = text.replace("</head>", icon + "</head>", 1) if "</head>" in text else icon + text
         return text
 
     return edit_pages(html_root, edit)
