@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/autograde.py                 # toy exercise, 40 submissions
     .venv/bin/python benchmarks/autograde.py --exercise m06_mse -n 40
+    .venv/bin/python benchmarks/autograde.py --exercise m06_mse --at b74bb66   # as it was then
 
 Builds a throw-away course (release with stock nbgrader), makes N submissions in a realistic
 mix (correct, partly correct, wrong, blank, tampered test cell, invalid JSON), copies the
@@ -37,7 +38,7 @@ MIX = ["correct", "partly", "wrong", "correct", "blank", "correct", "wrong", "pa
        "correct", "broken"]
 
 
-def make_course(tmp: Path, exercise: str) -> tuple[Layout, str]:
+def make_course(tmp: Path, exercise: str, at: str | None = None) -> tuple[Layout, str]:
     root = tmp / "course"
     for d in ("exercises", "modules", "datasets"):
         (root / d).mkdir(parents=True)
@@ -46,7 +47,12 @@ def make_course(tmp: Path, exercise: str) -> tuple[Layout, str]:
         shutil.copy(ROOT / "tests" / "fixtures" / "toy.md", root / "exercises" / "toy.md")
         shutil.copy(ROOT / "tests" / "fixtures" / "toy_numbers.csv", root / "datasets")
     else:
-        shutil.copy(ROOT / "exercises" / f"{exercise}.md", root / "exercises")
+        target = root / "exercises" / f"{exercise}.md"
+        if at:  # the exercise as it was at an earlier commit (its content sets the work per notebook)
+            target.write_bytes(subprocess.run(["git", "show", f"{at}:exercises/{exercise}.md"], cwd=ROOT,
+                                              check=True, capture_output=True).stdout)
+        else:
+            shutil.copy(ROOT / "exercises" / f"{exercise}.md", target)
         for f in (ROOT / "datasets").iterdir():
             if f.is_file():
                 shutil.copy(f, root / "datasets")
@@ -107,12 +113,13 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--exercise", default="toy", help="toy (the test fixture) or an exercise id (m06_mse)")
     ap.add_argument("-n", type=int, default=40, help="number of submissions")
+    ap.add_argument("--at", metavar="REV", help="grade the exercise as it was at this git commit")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--keep", action="store_true", help="keep the temporary course directories")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="rta-bench-"))
     try:
-        layout, ex = make_course(tmp, args.exercise)
+        layout, ex = make_course(tmp, args.exercise, args.at)
         kinds = make_submissions(layout, ex, args.n)
         stock_dir, rta_dir = tmp / "stock", tmp / "rta"
         shutil.copytree(layout.grading, stock_dir)
@@ -148,7 +155,8 @@ def main() -> int:
         n = len(kinds)
         mix = ", ".join(f"{kind} {list(kinds.values()).count(kind)}" for kind in dict.fromkeys(MIX))
         m_stock, m_rta = (n - k) / (t_stock - t_stock_k), (n - k) / max(t_rta - t_rta_k, 1e-9)
-        print(f"exercise {ex}: {n} submissions ({mix}); {os.cpu_count()} CPUs")
+        at = f" at {args.at}" if args.at else ""
+        print(f"exercise {ex}{at}: {n} submissions ({mix}); {os.cpu_count()} CPUs")
         print(f"{'':28}{'wall s':>8}{'s/submission':>14}{'subm./s':>9}{'marginal subm./s':>18}")
         for label, t, m in (("stock nbgrader autograde", t_stock, m_stock),
                             (f"rta autograde --workers {args.workers}", t_rta, m_rta)):

@@ -14,7 +14,7 @@ from course.grader.engine import autograde
 from course.grader.gradebook import Outcome
 from course.grader.sandbox import GiB, Limits
 
-from .hostile.cases import CASES, HOST_SECRET, SECRET, Ctx
+from .hostile.cases import CASES, HOST_SECRET, PUBLIC_FILE, PUBLIC_SECRET, SECRET, Ctx
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hostile")]  # one graded corpus per run
 
@@ -40,6 +40,9 @@ def graded(tmp_path_factory, request) -> tuple[Path, dict[str, Outcome]]:
     ctx = Ctx(course)
     ctx.host_file.write_text(HOST_SECRET)
     ctx.host_file.chmod(0o600)
+    PUBLIC_FILE.parent.mkdir(exist_ok=True)
+    PUBLIC_FILE.write_text(PUBLIC_SECRET)
+    PUBLIC_FILE.chmod(0o644)
     for case in CASES:
         target = course / "submitted" / case.name / "toy"
         shutil.copytree(course / "release" / "toy", target)

@@ -2,9 +2,12 @@
 
 Applied in order, each step recorded so the grading report says what actually held:
   1. a new session (so a timeout kills every process the submission started);
-  2. new mount, network and IPC namespaces: no network interface but a down loopback; the
-     course directory, exercise sources and other scratch directories hidden under empty
-     tmpfs mounts; a private /tmp; the scratch directory bound back in;
+  2. new mount, network and IPC namespaces: no network interface but a down loopback; a
+     minimal root of its own (pivot_root): the system's programs and libraries, the Python
+     installation and the grader's package, read-only; a few devices; a /proc that shows only
+     the sandbox's own processes; one capped writable tmpfs (/tmp, the scratch directory,
+     /dev/shm). Nothing else of the host exists there. Where that cannot be built, the
+     course directory, exercise sources, homes and world-writable folders are hidden instead;
   3. resource limits: CPU seconds, address space, processes, file size, open files, no core;
   4. a scrubbed environment and the scratch directory as working directory;
   5. an unprivileged uid/gid of its own (no supplementary groups, no new privileges).
@@ -13,6 +16,7 @@ Steps that the host does not permit (not root, no user namespaces) are skipped a
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
@@ -24,6 +28,11 @@ from typing import Any
 CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWIPC = 0x00020000, 0x40000000, 0x08000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 32, 4096, 16384, 1 << 18
 PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
+MS_NOEXEC, MNT_DETACH = 8, 2
+SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}  # the syscall's number (no libc wrapper)
+DEVICES = ("null", "zero", "full", "random", "urandom")
+# the loader's library cache, the time zone, fontconfig's configuration (matplotlib's font search)
+ETC_FILES = ("ld.so.cache", "localtime", "fonts")
 GiB = 1024 ** 3
 
 
@@ -152,14 +161,129 @@ def _hide(path: str, writable: bool, limits: Limits) -> None:
     _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, opts)
 
 
+def root_paths() -> list[str]:
+    """What the minimal root shows of the host, read-only: the system's programs and libraries
+    (/usr, and /lib and the like where they are folders rather than links into /usr), the
+    Python installation, the grader's own package (imported lazily) and matplotlib's font cache."""
+    mpl = matplotlib_cache()
+    dirs = {"/usr", *python_dirs(), str(Path(__file__).resolve().parents[1])}
+    dirs.update(top for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+                if os.path.isdir(top) and not os.path.islink(top))
+    if mpl:
+        dirs.add(os.path.realpath(mpl))
+    return sorted(d for d in dirs if not any(d != o and _under(d, o) for o in dirs))
+
+
+def _bind_ro(fd: int, target: str, flags: int = MS_NOSUID | MS_NODEV) -> None:
+    _mount(f"/proc/self/fd/{fd}", target, None, MS_BIND | MS_REC)
+    _mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | flags)
+
+
+def _minimal_root(scratch: Path, hide: list[str], limits: Limits) -> list[str]:
+    """Build the sandbox's own root in a fresh tmpfs and pivot into it; the host's root is
+    then detached, so no other host file can be named, by a link or otherwise. Returns what
+    could not be provided (each named in the grading report)."""
+    import platform
+
+    number = SYS_PIVOT_ROOT.get(platform.machine())
+    if number is None:
+        raise OSError(38, f"pivot_root: no syscall number known for {platform.machine()}")
+    keep = root_paths()
+    opened: dict[str, int] = {}
+    missing: list[str] = []
+    new = "/tmp"  # any folder will do: this mount namespace is ours
+    try:
+        for path in [*keep, *(f"/etc/{f}" for f in ETC_FILES), *(f"/dev/{d}" for d in DEVICES)]:
+            if os.path.exists(path) and not (path.startswith("/etc/") and os.path.islink(path)):
+                opened[path] = os.open(path, os.O_PATH | os.O_CLOEXEC)
+        links = {p: os.readlink(p) for p in ("/bin", "/sbin", "/lib", "/lib64", "/etc/localtime")
+                 if os.path.islink(p)}
+        _mount("tmpfs", new, "tmpfs", MS_NOSUID | MS_NODEV, "size=4m,nr_inodes=4096,mode=755")
+        try:
+            for path in keep:
+                os.makedirs(new + path, exist_ok=True)
+                _bind_ro(opened[path], new + path)
+            for name in (*(f"/etc/{f}" for f in ETC_FILES), *(f"/dev/{d}" for d in DEVICES)):
+                os.makedirs(os.path.dirname(new + name), mode=0o755, exist_ok=True)
+                if name not in opened:
+                    if name.startswith("/dev/"):
+                        missing.append(name)
+                    continue
+                if os.path.isdir(name):
+                    os.makedirs(new + name)
+                else:
+                    open(new + name, "w").close()  # a mount point for one file
+                if name.startswith("/dev/"):  # a device node: its own mount, writes allowed
+                    _mount(f"/proc/self/fd/{opened[name]}", new + name, None, MS_BIND)
+                else:
+                    _bind_ro(opened[name], new + name)
+            for path, target in links.items():
+                if not os.path.lexists(new + path):
+                    os.symlink(target, new + path)
+            for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
+                                 ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
+                os.symlink(target, f"{new}/dev/{name}")
+            os.makedirs(new + "/proc")
+            try:  # hidepid: the sandbox's uid sees its own processes only (not the judge, not the host)
+                _mount("proc", new + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=invisible")
+            except OSError:
+                missing.append("/proc")
+            os.makedirs(new + "/tmp")
+            _hide(new + "/tmp", True, limits)
+            os.makedirs(new + "/tmp/.rta-shm", mode=0o1777)
+            os.chmod(new + "/tmp/.rta-shm", 0o1777)
+            os.makedirs(new + "/dev/shm")
+            _mount(new + "/tmp/.rta-shm", new + "/dev/shm", None, MS_BIND)
+            if _under(str(scratch), "/tmp"):
+                os.makedirs(new + str(scratch), exist_ok=True)
+            else:
+                os.makedirs(new + "/tmp/.rta-scratch")
+                os.makedirs(new + str(scratch))
+                _mount(new + "/tmp/.rta-scratch", new + str(scratch), None, MS_BIND)
+            for path in hide:  # a course directory inside a folder that is kept
+                if os.path.isdir(new + path) and any(_under(path, k) for k in keep):
+                    _hide(new + path, False, limits)
+                    _mount(None, new + path, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+            os.chdir(new)
+            _check(_c().syscall(number, b".", b"."), "pivot_root")
+        except BaseException:
+            os.chdir("/")
+            _c().umount2(new.encode(), MNT_DETACH)
+            raise
+    finally:
+        for fd in opened.values():
+            os.close(fd)
+    # pivoted: the host's root is stacked on ours until detached; if that fails, grading stops
+    # (a crash, recorded for the notebook) rather than going on with the host's files in reach
+    if _c().umount2(b".", MNT_DETACH) != 0:
+        raise RuntimeError(f"sandbox: cannot detach the host's root ({os.strerror(ctypes.get_errno())})")
+    os.chdir("/")
+    with contextlib.suppress(OSError):  # the skeleton itself read-only (what is written goes to /tmp)
+        _mount(None, "/", None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    return missing
+
+
 def _namespaces(scratch: Path, hide: list[str], limits: Limits, writable: list[str], c: Confinement) -> bool:
-    """Mount and network namespaces. All the sandbox may write is one tmpfs at /tmp (capped in
-    bytes and inodes) holding the scratch directory; every other world-writable directory is
-    an empty read-only tmpfs, except /dev/shm, bound to a folder of that same tmpfs."""
+    """Mount and network namespaces, then the minimal root; where the root cannot be built,
+    the hiding fallback below: all the sandbox may write is one tmpfs at /tmp (capped in bytes
+    and inodes) holding the scratch directory; every other world-writable directory is an
+    empty read-only tmpfs, except /dev/shm, bound to a folder of that same tmpfs."""
     mpl = matplotlib_cache()  # kept readable: without its font cache matplotlib rebuilds it and warns
     _check(_c().unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC), "unshare")
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     c.applied.append("no network (empty network namespace)")
+    try:
+        missing = _minimal_root(scratch, hide, limits)
+    except OSError as exc:
+        c.skipped.append(f"minimal root ({exc.strerror or exc}): world-readable host files stay readable")
+    else:
+        c.applied.append("file system: a minimal root of its own: read-only " + ", ".join(root_paths())
+                         + "; /dev/" + ", /dev/".join(DEVICES) + "; /proc showing only its own processes")
+        if missing:
+            c.skipped.append("minimal root without " + ", ".join(missing))
+        c.applied.append(f"writable: one tmpfs of {limits.tmp_size // 1024 ** 2} MiB and {limits.inodes:,} "
+                         "inodes (scratch directory, /tmp, /dev/shm)")
+        return True
     wanted = [p for p in dict.fromkeys(["/tmp", *hide, "/root", "/home", *writable]) if os.path.isdir(p)]
     if not _under(str(scratch), "/tmp"):
         wanted.append(str(scratch))
@@ -195,6 +319,7 @@ def confine(scratch: Path, hide: list[str], limits: Limits, uid: int, files: dic
     """Confine the calling (freshly forked, single-threaded) process. Never raises."""
     c = Confinement()
     mpl = matplotlib_cache()
+    vm = _vm_size()  # read before the root changes
     os.setsid()
     try:
         shared = writable if writable is not None else ["/tmp", "/var/tmp", "/dev/shm"]
@@ -206,7 +331,7 @@ def confine(scratch: Path, hide: list[str], limits: Limits, uid: int, files: dic
         _write_scratch(scratch, files or {}, uid)
     except OSError as exc:
         c.skipped.append(f"scratch files ({exc.strerror or exc})")
-    _rlimits(limits, c)
+    _rlimits(limits, c, vm)
     os.chdir(scratch)
     os.environ.clear()
     os.environ.update({"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(scratch),
@@ -231,10 +356,10 @@ def confine(scratch: Path, hide: list[str], limits: Limits, uid: int, files: dic
     return c
 
 
-def _rlimits(limits: Limits, c: Confinement) -> None:
+def _rlimits(limits: Limits, c: Confinement, vm: int) -> None:
     wanted = {
         "CPU": (resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5)),
-        "memory": (resource.RLIMIT_AS, (_vm_size() + limits.memory,) * 2),
+        "memory": (resource.RLIMIT_AS, (vm + limits.memory,) * 2),
         "processes": (resource.RLIMIT_NPROC, (limits.processes,) * 2),
         "file size": (resource.RLIMIT_FSIZE, (limits.file_size,) * 2),
         "open files": (resource.RLIMIT_NOFILE, (limits.open_files,) * 2),

@@ -52,6 +52,15 @@ WRITE_SHARED = ("for d in ('/run/lock', '/var/lock', '/var/tmp', '/dev/shm', '/d
                 "    except OSError as e:\n        print('blocked', d, e.strerror)\n")
 SECRET = "RTA_HOSTILE_SECRET"
 HOST_SECRET = "RTA-HOST-FILE-CONTENT"  # in a host file outside the course; must never be read
+# in a world-readable file of the host outside the course, /tmp and the homes (the repository's
+# test-artifacts/): only the sandbox's own root keeps it out of reach
+PUBLIC_SECRET = "RTA-WORLD-READABLE-HOST-FILE"
+PUBLIC_FILE = Path(__file__).resolve().parents[2] / "test-artifacts" / "hostile-public.txt"
+READ_HOST = ("import os\nfor p in (" + repr(str(PUBLIC_FILE)) + ", '/etc/passwd', '/etc/hostname', '/proc/1/cmdline'):\n"
+             "    try:\n        with open(p, 'rb') as f:\n            print('READ', p, f.read(200))\n"
+             "    except OSError as e:\n        print('blocked', p, e.strerror)\n")
+LIST_HOST = ("import os\nprint('ROOT', sorted(os.listdir('/')))\n"
+             "print('OTHERS', [p for p in os.listdir('/proc') if p.isdigit() and int(p) != os.getpid()])\n")
 
 
 @dataclass
@@ -354,6 +363,12 @@ CASES: list[Case] = [
                                 "    display({'text/plain': 'x' * 50_000, 'text/html': '<b>' + 'y' * 50_000 + '</b>'}, raw=True)\n"
                                 + Q1), "graded", 5, ["truncated"]),
     Case("write_run_lock", attack(WRITE_SHARED + Q1), "graded", 5, [], ["WROTE"], shown=["blocked /run/lock"]),
+    # the sandbox's own root: no host file outside the Python installation exists there
+    Case("read_world_readable_host_files", attack(READ_HOST + Q1), "flagged", 0, ["tried to read a file outside"],
+         [PUBLIC_SECRET, "READ"],
+         shown=["blocked " + str(PUBLIC_FILE), "blocked /etc/passwd", "blocked /proc/1/cmdline"]),
+    Case("list_host_root_and_processes", attack(LIST_HOST + Q1), "graded", 5, [], ["'var'", "'srv'", "'opt'"],
+         shown=["ROOT ['bin', 'dev', 'etc'", "OTHERS []"]),
     Case("deep_value", attack("mean = -1.0\nfor _ in range(100_000):\n    mean = [mean]"), "graded", 2, ["nested more than"]),
     Case("deep_json", lambda rel, ctx: "[" * 200_000 + "]" * 200_000, "failed", text=["nested"]),
     Case("uncheckable_return", lambda rel, ctx: dump(solved(rel, q2="def double(v):\n    class R(int):\n        pass\n"
