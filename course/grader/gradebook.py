@@ -61,6 +61,21 @@ class GradebookWriter:
         self.coursedir.root = str(course_dir)
         self.gb = Gradebook(db_url, self.coursedir.course_id)
         self.permissions = 0o664 if self.coursedir.groupshared else 0o444
+        self._cell_names: dict[str, str] | None = None
+
+    def cell_name(self, row: Any) -> str:
+        """A grade's or comment's cell name (`row.name`, which costs a query per row through
+        the ORM's expired cell): the assignment's cells are read once per batch."""
+        if self._cell_names is None:
+            from nbgrader.api import Assignment, BaseCell, Notebook
+
+            q = (self.gb.db.query(BaseCell.id, BaseCell.name)
+                 .join(Notebook, BaseCell.notebook_id == Notebook.id)
+                 .join(Assignment, Notebook.assignment_id == Assignment.id)
+                 .filter(Assignment.name == self.assignment))
+            self._cell_names = {str(i): str(n) for i, n in q}
+        name = self._cell_names.get(row.cell_id)
+        return name if name is not None else str(row.name)
 
     def close(self) -> None:
         self.gb.close()
@@ -128,13 +143,15 @@ class GradebookWriter:
                 continue
             graded_any = True
             for grade in snb.grades:
-                if grade.name in nbr.grades:
-                    grade.auto_score = nbr.grades[grade.name]
+                name = self.cell_name(grade)
+                if name in nbr.grades:
+                    grade.auto_score = nbr.grades[name]
                     grade.needs_manual_grade = bool(
                         grade.manual_score is not None or grade.auto_score is None or nbr.flags)
             for comment in snb.comments:
-                if comment.name in nbr.comments:
-                    comment.auto_comment = nbr.comments[comment.name]
+                name = self.cell_name(comment)
+                if name in nbr.comments:
+                    comment.auto_comment = nbr.comments[name]
             snb.flagged = bool(nbr.flags)
             gb.db.flush()
             self._late_penalty(sub, snb, s)
@@ -144,9 +161,20 @@ class GradebookWriter:
             outcome.score = float(sub.score)
             outcome.reasons = [r for r in outcome.reasons if r]
         outcome.max_score = float(sub.max_score)
-        outcome.manual_pending = sum(float(g.max_score) for nb in sub.notebooks for g in nb.grades
-                                     if g.needs_manual_grade)
+        outcome.manual_pending = self._manual_pending(sub)
         return outcome
+
+    def _manual_pending(self, sub: Any) -> float:
+        """Points of the submission's grades that wait for a human, in one query (the ORM
+        would load each grade's deferred max_score on its own)."""
+        from nbgrader.api import Grade, SubmittedNotebook
+        from sqlalchemy import func
+
+        total = (self.gb.db.query(func.sum(Grade.max_score))
+                 .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
+                 .filter(SubmittedNotebook.assignment_id == sub.id, Grade.needs_manual_grade.is_(True))
+                 .scalar())
+        return float(total or 0.0)
 
     def _late_penalty(self, sub: Any, snb: Any, student: str) -> None:
         """AssignLatePenalties.preprocess, on this writer's open gradebook."""

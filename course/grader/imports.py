@@ -6,7 +6,8 @@
 - jsonschema imports rfc3987_syntax when installed, which builds a grammar (~2 s) used only
   to check the "iri" string format; notebook validation never checks formats.
 Both change nothing in what nbgrader computes; a process that imported nbgrader already is
-left alone.
+left alone. The zygote also remembers which files are no module's (`fast_getmodule`), the
+largest cost of formatting a traceback.
 """
 
 from __future__ import annotations
@@ -52,3 +53,36 @@ def fast_metadata_validation() -> None:
 
     common.jsonschema = type("CachedJsonschema", (), {"validate": staticmethod(validate)})
 
+
+
+def fast_getmodule() -> None:
+    """IPython formats every error with `inspect.getmodule` on each frame, several times; for
+    a frame of a notebook cell (a file that is no module's) each call scans all of
+    sys.modules, 2,000 to 3,000 entries once statsmodels is imported: two thirds of the cost of
+    a traceback, which wrong and blank submissions pay in many cells. A file that a full scan
+    did not find is remembered while sys.modules keeps its size and last entry (an import or a
+    removal changes them), so the answer is the one the scan would give."""
+    import inspect
+
+    real = inspect.getmodule
+    if getattr(real, "_rta_fast", False):
+        return
+    misses: dict[str, tuple[int, object]] = {}
+
+    def getmodule(object: Any, _filename: str | None = None) -> Any:  # noqa: A002  (inspect's names)
+        if inspect.ismodule(object) or hasattr(object, "__module__"):
+            return real(object, _filename)  # answered without a scan
+        code = getattr(object, "f_code", None) or getattr(object, "__code__", None) or object
+        key = _filename if _filename is not None else getattr(code, "co_filename", None)
+        if not isinstance(key, str):
+            return real(object, _filename)
+        state = (len(sys.modules), next(reversed(sys.modules), None))
+        if misses.get(key) == state:
+            return None
+        module = real(object, _filename)
+        if module is None:
+            misses[key] = state
+        return module
+
+    getmodule._rta_fast = True  # type: ignore[attr-defined]
+    inspect.getmodule = getmodule
