@@ -71,10 +71,10 @@ def warm(extra: tuple[str, ...] = ()) -> None:
             matplotlib.get_cachedir()
         except Exception:  # noqa: BLE001,S110
             pass
-        from .imports import fast_getmodule, fast_metadata_validation
+        from .imports import fast_metadata_validation, fast_tracebacks
 
         fast_metadata_validation()
-        fast_getmodule()
+        fast_tracebacks()
         _warm_first_use(plots)
 
 
