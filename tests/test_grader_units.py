@@ -152,3 +152,43 @@ def test_lint_refuses_a_test_name_read_by_a_later_cell(tmp_path) -> None:
     errors = check_exercise(read_exercise(path))
     assert any("_limit" in str(e) and "tests" in str(e) for e in errors), errors
     assert not [e for e in check_exercise(read_exercise(src)) if "tests run apart" in str(e)]
+
+
+TRACEBACKS = """
+import contextlib, io, json, sys
+import numpy, pandas
+from IPython.core.interactiveshell import InteractiveShell
+sh = InteractiveShell.instance()
+if sys.argv[1] == "fast":
+    from course.grader.imports import fast_tracebacks
+    fast_tracebacks()
+cells = ["import pandas as pd\\ndf = pd.DataFrame({'a': [1]})\\ndf['b']",
+         "def f(x):\\n    return x / 0\\nf(1)", "import numpy as np\\nnp.linalg.inv(np.zeros((2, 2)))",
+         "assert 1 == 2, 'no'", "raise NotImplementedError()", "def f(x):\\n    return x / 0\\nf(1)"]
+texts = []
+for c in cells:
+    with contextlib.redirect_stdout(io.StringIO()):
+        e = sh.run_cell(c, store_history=True).error_in_exec
+    texts.append(sh.InteractiveTB.structured_traceback(type(e), e, e.__traceback__))
+print(json.dumps(texts))
+"""
+
+
+def test_fast_tracebacks_give_the_same_text() -> None:
+    """The zygote's traceback shortcuts (course.grader.imports.fast_tracebacks) change the
+    cost, never the text: pandas, NumPy and cell frames, highlighted, as IPython prints them."""
+    import json
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    def run(mode: str) -> list[list[str]]:
+        out = subprocess.run([sys.executable, "-c", TRACEBACKS, mode], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout
+        return json.loads(out)
+
+    slow, fast = run("slow"), run("fast")
+    assert len(slow) == 6 and all(len(t) >= 3 for t in slow)  # real, highlighted tracebacks
+    assert any("KeyError" in line for line in slow[0]) and any("\x1b[" in line for line in slow[0])
+    assert fast == slow
