@@ -81,6 +81,15 @@ def _popen(preload: tuple[str, ...], pairs: list[tuple[int, int]]) -> Any:
     root = str(Path(__file__).resolve().parents[2])
     path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
     fds = tuple(fd for pair in pairs for fd in pair)
+    # Only what Python, matplotlib and the grader read: the zygote's first environment stays in
+    # its memory and /proc/PID/environ, and so in every student process forked from it (no
+    # tokens or database URLs of the coordinator may be there).
+    env = {k: v for k, v in os.environ.items() if k in ZYGOTE_ENV or k.startswith("LC_")}
     return subprocess.Popen([sys.executable, "-m", "course.grader.zygote", ",".join(preload),
                              *(f"{r}:{w}" for r, w in pairs)],
-                            pass_fds=fds, stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": path})
+                            pass_fds=fds, stdin=subprocess.DEVNULL, env={**env, "PYTHONPATH": path})
+
+
+ZYGOTE_ENV = frozenset({"PATH", "HOME", "LANG", "TZ", "TMPDIR", "VIRTUAL_ENV", "MPLCONFIGDIR",
+                        "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "IPYTHONDIR", "JUPYTER_CONFIG_DIR",
+                        "JUPYTER_DATA_DIR", "JUPYTER_PATH", "PYTHONHASHSEED", "SOURCE_DATE_EPOCH"})

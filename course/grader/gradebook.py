@@ -198,13 +198,19 @@ class GradebookWriter:
         if dest.exists():
             shutil.rmtree(dest)
         dest.mkdir(parents=True)
-        for rel, data in submitted.files.items():
+        root = self.course_dir / "source" / self.assignment
+        ignore = [*self.coursedir.ignore, "*.ipynb"]
+        own = set()
+        if root.is_dir():
+            own = {os.path.relpath(f, root) for f in find_all_files(str(root), ignore)}
+        for rel, data in without_conflicts(dict(submitted.files), own).items():
+            if rel in own:
+                continue
             target = dest / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        root = self.course_dir / "source" / self.assignment
         if root.is_dir():
-            for f in find_all_files(str(root), list(self.coursedir.ignore) + ["*.ipynb"]):
+            for f in find_all_files(str(root), ignore):
                 target = dest / os.path.relpath(f, root)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 if target.exists():
@@ -244,4 +250,13 @@ def scratch_files(course_dir: Path, assignment: str, submitted: Submission,
         for f in find_all_files(str(root), [*ignore, "*.ipynb"]):
             with open(f, "rb") as fh:
                 files[os.path.relpath(f, root)] = fh.read()
-    return files
+    return without_conflicts(files, set(files) - set(submitted.files))
+
+
+def without_conflicts(files: dict[str, bytes], keep: set[str]) -> dict[str, bytes]:
+    """Drop the student's files that cannot sit beside the assignment's (a file `data` where
+    the assignment has a folder `data/`, or a folder where it has a file): the assignment's
+    win, as its files win over the student's of the same name (they stay in submitted/)."""
+    dirs = {str(Path(k).parent) for k in keep} | {str(p) for k in keep for p in Path(k).parents}
+    return {rel: data for rel, data in files.items()
+            if rel in keep or not (rel in dirs or any(str(p) in keep for p in Path(rel).parents))}

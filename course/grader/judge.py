@@ -156,19 +156,11 @@ class Judge:
                 ns[name] = dec.decode(v["node"])
             except Uncheckable as exc:
                 reasons.append(f"{label}: `{name}` is {exc}, which the grader cannot check")
-            except (
-                Malformed,
-                ValueError,
-                TypeError,
-                KeyError,
-                IndexError,
-                OverflowError,
-                AttributeError,
-            ) as exc:
-                self.tampered(f"a malformed value for `{name}` ({str(exc)[:100]})")
-                reasons.append(f"{label}: `{name}` did not reach the grader intact")
             except RecursionError:
                 reasons.append(f"{label}: `{name}` is nested too deeply, which the grader cannot check")
+            except (Exception, SystemExit) as exc:  # noqa: BLE001  (whatever the forged bytes make pandas or NumPy raise)
+                self.tampered(f"a malformed value for `{name}` ({type(exc).__name__}: {str(exc)[:100]})")
+                reasons.append(f"{label}: `{name}` did not reach the grader intact")
         return reasons
 
     def run_test(self, index: int, source: str, ec: int, label: str) -> list[dict[str, Any]]:
@@ -215,18 +207,28 @@ class Judge:
         return StudentFunction(self, handle, name)
 
     def module(self, name: str) -> Any:
-        """A module the student's value names: the judge's own import of it, never a file the
-        student's process could have written."""
+        """A module the student's value names: the judge's own import of it, only of a module it
+        imported already or of one inside the Python installation (stdlib, site-packages);
+        never a file elsewhere (a course directory or a submission on sys.path), never a
+        `__main__`, and an import that fails or exits is a reason, not a crash."""
         if name in sys.modules:
             return sys.modules[name]
+        from .sandbox import python_dirs
+
+        parts = name.split(".")
+        if not all(p.isidentifier() for p in parts) or "__main__" in parts:
+            raise Uncheckable(f"the module {name!r}, which the grader cannot import")
         try:
             spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError):
+        except BaseException:  # noqa: BLE001  (a parent package's import failed or exited)
             spec = None
-        origin = getattr(spec, "origin", None) or ""
-        if spec is None or origin.startswith(self.scratch.rstrip("/") + "/"):
+        origin = os.path.realpath(getattr(spec, "origin", None) or "/nonexistent")
+        if spec is None or not any(origin.startswith(d.rstrip("/") + "/") for d in python_dirs()):
             raise Uncheckable(f"the module {name!r}, which the grader cannot import")
-        return importlib.import_module(name)
+        try:
+            return importlib.import_module(name)
+        except BaseException:  # noqa: BLE001  (ImportError, SystemExit, ... in its own code)
+            raise Uncheckable(f"the module {name!r}, which the grader cannot import") from None
 
     def call(self, fn: StudentFunction, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         __tracebackhide__ = True  # noqa: F841
@@ -256,7 +258,7 @@ class Judge:
                 raise UncheckableValue(
                     f"{fn.__name__}() returned {exc}, which the grader cannot check"
                 ) from None
-            except (Malformed, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+            except (Exception, SystemExit):  # noqa: BLE001  (Malformed, MemoryError, NotImplementedError, ...)
                 self.tampered(f"a malformed result of {fn.__name__}()")
                 raise UncheckableValue(f"{fn.__name__}() returned a malformed value") from None
         if op == "uncheckable":

@@ -20,7 +20,7 @@ def python_source(source: str) -> str | None:
         code: str = manager().transform_cell(source)
         ast.parse(code)
         return code
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    except Exception:  # noqa: BLE001  (SyntaxError, RecursionError, MemoryError, IPython's own RuntimeError ...)
         return None
 
 
@@ -30,7 +30,7 @@ def free_names(source: str) -> list[str]:
         return []
     try:
         top = symtable.symtable(code, "<cell>", "exec")
-    except (SyntaxError, RecursionError):
+    except Exception:  # noqa: BLE001
         return []
     bound = {
         s.get_name() for s in top.get_symbols() if s.is_assigned() or s.is_imported() or s.is_namespace()
@@ -53,7 +53,7 @@ def top_level_bindings(source: str) -> set[str]:
         return set()
     try:
         top = symtable.symtable(code, "<cell>", "exec")
-    except (SyntaxError, RecursionError):
+    except Exception:  # noqa: BLE001
         return set()
     return {s.get_name() for s in top.get_symbols() if s.is_assigned() or s.is_imported() or s.is_namespace()}
 
@@ -64,6 +64,9 @@ def defines_code(source: str) -> bool:
     code = python_source(source)
     if code is None:
         return False
-    tree = ast.parse(code)
+    try:
+        tree = ast.parse(code)
+    except Exception:  # noqa: BLE001
+        return False
     kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)
     return any(isinstance(node, kinds) for node in tree.body)

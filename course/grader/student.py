@@ -156,6 +156,8 @@ class Kernel:
                 values[name] = {"error": str(exc)}
             except RecursionError:
                 values[name] = {"error": "nested too deeply"}
+            except Exception as exc:  # noqa: BLE001  (a value whose own methods raise while read)
+                values[name] = {"error": f"a value that raised {type(exc).__name__} while it was read"}
         self.send({"op": "values", "seq": seq, "values": values}, enc.buffers)
 
     def call(self, seq: Any, req: dict[str, Any], bufs: list[bytes]) -> None:

@@ -185,11 +185,12 @@ def _events(
                 _event(msg, run, st, limits, pending)
             continue
         _reap(ctx, kids)
-        if (
-            time.monotonic() >= st.deadline
-            and st.current is not None
-            and not _over_time(kids, run, st, limits, kinds)
-        ):
+        if time.monotonic() >= st.deadline and st.current is None:
+            # between cells or after the last: nothing may take a cell's timeout (a student
+            # process that hangs its final check); what ran is graded
+            run.problems.append(f"the kernel did not answer within {limits.timeout:g} s after its last cell")
+            break
+        if time.monotonic() >= st.deadline and not _over_time(kids, run, st, limits, kinds):
             break
     if receiver.garbage:
         run.tampered("malformed data written to the grading channel")
@@ -210,7 +211,7 @@ def _event(msg: dict[str, Any], run: Run, st: _State, limits: Limits, pending: s
         run.cells[msg["i"]] = CellRun(
             msg["i"], msg.get("ec"), msg["outputs"], str(msg.get("t0")), str(msg.get("t1"))
         )
-        st.current, st.deadline = None, float("inf")
+        st.current, st.deadline = None, time.monotonic() + limits.timeout  # until the next start
     elif kind == "flag":
         code = msg.get("code")
         run.flag(Code(code) if code in {c.value for c in Code} else Code.GUARD, str(msg.get("why"))[:300])

@@ -102,6 +102,8 @@ class Encoder:
         if value is None or t is bool or t is str:
             return value if t is not str else ["s", value]
         if t is int:
+            if value.bit_length() > 14_000:  # str() refuses beyond 4,300 digits (CVE-2020-10735)
+                raise Uncheckable("an integer of more than 4,000 digits")
             return ["i", str(value)]
         if t is float:
             return ["f", repr(value)]

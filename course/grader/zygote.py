@@ -227,5 +227,9 @@ def imports_of(sources: list[str]) -> tuple[str, ...]:
 
 
 if __name__ == "__main__":
+    # `python -m` put the coordinator's working directory (a course directory, say) first on
+    # sys.path: no import of the zygote, the judge or a student's process may come from there
+    if sys.path and sys.path[0] == os.getcwd():
+        del sys.path[0]
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in the terminal stops the coordinator only
     main(sys.argv)

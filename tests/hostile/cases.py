@@ -363,6 +363,15 @@ CASES: list[Case] = [
                                 "    display({'text/plain': 'x' * 50_000, 'text/html': '<b>' + 'y' * 50_000 + '</b>'}, raw=True)\n"
                                 + Q1), "graded", 5, ["truncated"]),
     Case("write_run_lock", attack(WRITE_SHARED + Q1), "graded", 5, [], ["WROTE"], shown=["blocked /run/lock"]),
+    # values that name modules: the judge imports only what it has or what the Python installation holds
+    Case("module_value_outside_python", attack("import types\nmean = types.ModuleType('tests.hostile.cases')"),
+         "graded", 2, ["which the grader cannot import"]),
+    Case("module_value_main_exits", attack("import types\nmean = types.ModuleType('unittest.__main__')"),
+         "graded", 2, ["which the grader cannot import"]),
+    Case("huge_int_value", attack("mean = 10 ** 5000"), "graded", 2, ["more than 4,000 digits"]),
+    Case("magic_loop_cell", attack("%pwd\n" * 501 + Q1), "graded", 2),
+    Case("file_where_data_folder_is", full, "graded", 5,
+         tree=lambda d, ctx: (shutil.rmtree(d / "data"), (d / "data").write_text("not a folder"))),
     # the sandbox's own root: no host file outside the Python installation exists there
     Case("read_world_readable_host_files", attack(READ_HOST + Q1), "flagged", 0, ["tried to read a file outside"],
          [PUBLIC_SECRET, "READ"],
