@@ -75,6 +75,10 @@ def used_names(source: str) -> set[str]:
 
 
 def _parse(source: str) -> ast.Module | None:
+    from .names import transformable
+
+    if not transformable(source):
+        return None
     try:
         from IPython.core import inputtransformer2
 

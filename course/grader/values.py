@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -124,6 +125,8 @@ class Encoder:
         if mod.startswith("pandas"):
             return self._pandas(value, depth)
         if mod.startswith("statsmodels") and hasattr(value, "params") and hasattr(value, "model"):
+            if not _library_class(t):
+                raise Uncheckable(f"of type {mod}.{t.__qualname__}, not a class of statsmodels")
             return self._results(value, depth)
         if mod.startswith("matplotlib.figure") and t.__name__ == "Figure":
             return ["fig", figure_texts(value)]
@@ -239,3 +242,18 @@ class Encoder:
         with contextlib.suppress(Exception):  # a model without confidence intervals
             attrs["conf_int"] = self.encode(value.conf_int(), depth + 1)
         return ["sm", type_name(value), attrs]
+
+
+def _library_class(t: type) -> bool:
+    """The class is what its module, a file of the Python installation, names (not a class of
+    the notebook's that set its own `__module__`)."""
+    import sys
+
+    from .sandbox import python_dirs
+
+    module = sys.modules.get(getattr(t, "__module__", "") or "")
+    file = os.path.realpath(getattr(module, "__file__", None) or "/nonexistent")
+    owner: Any = module
+    for part in getattr(t, "__qualname__", "").split("."):
+        owner = getattr(owner, part, None)
+    return owner is t and any(file.startswith(d.rstrip("/") + "/") for d in python_dirs())

@@ -369,7 +369,10 @@ CASES: list[Case] = [
     Case("module_value_main_exits", attack("import types\nmean = types.ModuleType('unittest.__main__')"),
          "graded", 2, ["which the grader cannot import"]),
     Case("huge_int_value", attack("mean = 10 ** 5000"), "graded", 2, ["more than 4,000 digits"]),
-    Case("magic_loop_cell", attack("%pwd\n" * 501 + Q1), "graded", 2),
+    Case("statsmodels_lookalike", attack("class R:\n    pass\nR.__module__ = 'statsmodels.fake'\nmean = R()\n"
+                                         "mean.params, mean.model = [2.5], None"),
+         "graded", 2, ["not a class of statsmodels"]),
+    Case("many_magics_cell", attack("%pwd\n" * 150 + Q1), "graded", 5),  # the grader does not re-transform it
     Case("file_where_data_folder_is", full, "graded", 5,
          tree=lambda d, ctx: (shutil.rmtree(d / "data"), (d / "data").write_text("not a folder"))),
     # the sandbox's own root: no host file outside the Python installation exists there
