@@ -84,12 +84,16 @@ def _popen(preload: tuple[str, ...], pairs: list[tuple[int, int]]) -> Any:
     # Only what Python, matplotlib and the grader read: the zygote's first environment stays in
     # its memory and /proc/PID/environ, and so in every student process forked from it (no
     # tokens or database URLs of the coordinator may be there).
-    env = {k: v for k, v in os.environ.items() if k in ZYGOTE_ENV or k.startswith("LC_")}
+    env = {k: v for k, v in os.environ.items() if k in ZYGOTE_ENV or k.startswith(ZYGOTE_ENV_PREFIXES)}
     return subprocess.Popen([sys.executable, "-m", "course.grader.zygote", ",".join(preload),
                              *(f"{r}:{w}" for r, w in pairs)],
                             pass_fds=fds, stdin=subprocess.DEVNULL, env={**env, "PYTHONPATH": path})
 
 
 ZYGOTE_ENV = frozenset({"PATH", "HOME", "LANG", "TZ", "TMPDIR", "VIRTUAL_ENV", "MPLCONFIGDIR",
-                        "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "IPYTHONDIR", "JUPYTER_CONFIG_DIR",
-                        "JUPYTER_DATA_DIR", "JUPYTER_PATH", "PYTHONHASHSEED", "SOURCE_DATE_EPOCH"})
+                        "IPYTHONDIR", "SOURCE_DATE_EPOCH"})
+# What changes a notebook's results or outputs, as it would in stock nbgrader's kernel (the
+# machine's OPENBLAS_CORETYPE picks the BLAS kernels, so the last digits of a fit): the
+# interpreter's, the numeric libraries', the locale's, Jupyter's and matplotlib's settings.
+ZYGOTE_ENV_PREFIXES = ("PYTHON", "OPENBLAS_", "OMP_", "MKL_", "NPY_", "NUMPY_", "NUMEXPR_", "BLIS_",
+                       "GOTO", "KMP_", "VECLIB_", "NVPL_", "LC_", "JUPYTER_", "XDG_", "MPL")

@@ -244,13 +244,16 @@ def scratch_files(course_dir: Path, assignment: str, submitted: Submission,
     source's on top."""
     from nbgrader.utils import find_all_files
 
-    files = dict(submitted.files)
+    own: dict[str, bytes] = {}
     root = course_dir / "source" / assignment
     if root.is_dir():
         for f in find_all_files(str(root), [*ignore, "*.ipynb"]):
             with open(f, "rb") as fh:
-                files[os.path.relpath(f, root)] = fh.read()
-    return without_conflicts(files, set(files) - set(submitted.files))
+                own[os.path.relpath(f, root)] = fh.read()
+    # the assignment's first: they are written in this order, so a student's large files can
+    # fill the scratch space only after the data is there
+    files = {**own, **{k: v for k, v in submitted.files.items() if k not in own}}
+    return without_conflicts(files, set(own))
 
 
 def without_conflicts(files: dict[str, bytes], keep: set[str]) -> dict[str, bytes]:

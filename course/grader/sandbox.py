@@ -16,7 +16,6 @@ Steps that the host does not permit (not root, no user namespaces) are skipped a
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import ctypes.util
 import os
@@ -28,11 +27,7 @@ from typing import Any
 CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWIPC = 0x00020000, 0x40000000, 0x08000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 32, 4096, 16384, 1 << 18
 PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
-MS_NOEXEC, MNT_DETACH = 8, 2
-SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}  # the syscall's number (no libc wrapper)
-DEVICES = ("null", "zero", "full", "random", "urandom")
-# the loader's library cache, the time zone, fontconfig's configuration (matplotlib's font search)
-ETC_FILES = ("ld.so.cache", "localtime", "fonts")
+DEVICES = ("null", "zero", "full", "random", "urandom")  # what the minimal root holds of /dev
 GiB = 1024 ** 3
 
 
@@ -161,108 +156,6 @@ def _hide(path: str, writable: bool, limits: Limits) -> None:
     _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, opts)
 
 
-def root_paths() -> list[str]:
-    """What the minimal root shows of the host, read-only: the system's programs and libraries
-    (/usr, and /lib and the like where they are folders rather than links into /usr), the
-    Python installation, the grader's own package (imported lazily) and matplotlib's font cache."""
-    mpl = matplotlib_cache()
-    dirs = {"/usr", *python_dirs(), str(Path(__file__).resolve().parents[1])}
-    dirs.update(top for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
-                if os.path.isdir(top) and not os.path.islink(top))
-    if mpl:
-        dirs.add(os.path.realpath(mpl))
-    return sorted(d for d in dirs if not any(d != o and _under(d, o) for o in dirs))
-
-
-def _bind_ro(fd: int, target: str, flags: int = MS_NOSUID | MS_NODEV) -> None:
-    _mount(f"/proc/self/fd/{fd}", target, None, MS_BIND | MS_REC)
-    _mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | flags)
-
-
-def _minimal_root(scratch: Path, hide: list[str], limits: Limits) -> list[str]:
-    """Build the sandbox's own root in a fresh tmpfs and pivot into it; the host's root is
-    then detached, so no other host file can be named, by a link or otherwise. Returns what
-    could not be provided (each named in the grading report)."""
-    import platform
-
-    number = SYS_PIVOT_ROOT.get(platform.machine())
-    if number is None:
-        raise OSError(38, f"pivot_root: no syscall number known for {platform.machine()}")
-    keep = root_paths()
-    opened: dict[str, int] = {}
-    missing: list[str] = []
-    new = "/tmp"  # any folder will do: this mount namespace is ours
-    try:
-        for path in [*keep, *(f"/etc/{f}" for f in ETC_FILES), *(f"/dev/{d}" for d in DEVICES)]:
-            if os.path.exists(path) and not (path.startswith("/etc/") and os.path.islink(path)):
-                opened[path] = os.open(path, os.O_PATH | os.O_CLOEXEC)
-        links = {p: os.readlink(p) for p in ("/bin", "/sbin", "/lib", "/lib64", "/etc/localtime")
-                 if os.path.islink(p)}
-        _mount("tmpfs", new, "tmpfs", MS_NOSUID | MS_NODEV, "size=4m,nr_inodes=4096,mode=755")
-        try:
-            for path in keep:
-                os.makedirs(new + path, exist_ok=True)
-                _bind_ro(opened[path], new + path)
-            for name in (*(f"/etc/{f}" for f in ETC_FILES), *(f"/dev/{d}" for d in DEVICES)):
-                os.makedirs(os.path.dirname(new + name), mode=0o755, exist_ok=True)
-                if name not in opened:
-                    if name.startswith("/dev/"):
-                        missing.append(name)
-                    continue
-                if os.path.isdir(name):
-                    os.makedirs(new + name)
-                else:
-                    open(new + name, "w").close()  # a mount point for one file
-                if name.startswith("/dev/"):  # a device node: its own mount, writes allowed
-                    _mount(f"/proc/self/fd/{opened[name]}", new + name, None, MS_BIND)
-                else:
-                    _bind_ro(opened[name], new + name)
-            for path, target in links.items():
-                if not os.path.lexists(new + path):
-                    os.symlink(target, new + path)
-            for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
-                                 ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
-                os.symlink(target, f"{new}/dev/{name}")
-            os.makedirs(new + "/proc")
-            try:  # hidepid: the sandbox's uid sees its own processes only (not the judge, not the host)
-                _mount("proc", new + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=invisible")
-            except OSError:
-                missing.append("/proc")
-            os.makedirs(new + "/tmp")
-            _hide(new + "/tmp", True, limits)
-            os.makedirs(new + "/tmp/.rta-shm", mode=0o1777)
-            os.chmod(new + "/tmp/.rta-shm", 0o1777)
-            os.makedirs(new + "/dev/shm")
-            _mount(new + "/tmp/.rta-shm", new + "/dev/shm", None, MS_BIND)
-            if _under(str(scratch), "/tmp"):
-                os.makedirs(new + str(scratch), exist_ok=True)
-            else:
-                os.makedirs(new + "/tmp/.rta-scratch")
-                os.makedirs(new + str(scratch))
-                _mount(new + "/tmp/.rta-scratch", new + str(scratch), None, MS_BIND)
-            for path in hide:  # a course directory inside a folder that is kept
-                if os.path.isdir(new + path) and any(_under(path, k) for k in keep):
-                    _hide(new + path, False, limits)
-                    _mount(None, new + path, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
-            os.chdir(new)
-            _check(_c().syscall(number, b".", b"."), "pivot_root")
-        except BaseException:
-            os.chdir("/")
-            _c().umount2(new.encode(), MNT_DETACH)
-            raise
-    finally:
-        for fd in opened.values():
-            os.close(fd)
-    # pivoted: the host's root is stacked on ours until detached; if that fails, grading stops
-    # (a crash, recorded for the notebook) rather than going on with the host's files in reach
-    if _c().umount2(b".", MNT_DETACH) != 0:
-        raise RuntimeError(f"sandbox: cannot detach the host's root ({os.strerror(ctypes.get_errno())})")
-    os.chdir("/")
-    with contextlib.suppress(OSError):  # the skeleton itself read-only (what is written goes to /tmp)
-        _mount(None, "/", None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
-    return missing
-
-
 def _namespaces(scratch: Path, hide: list[str], limits: Limits, writable: list[str], c: Confinement) -> bool:
     """Mount and network namespaces, then the minimal root; where the root cannot be built,
     the hiding fallback below: all the sandbox may write is one tmpfs at /tmp (capped in bytes
@@ -272,8 +165,10 @@ def _namespaces(scratch: Path, hide: list[str], limits: Limits, writable: list[s
     _check(_c().unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC), "unshare")
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     c.applied.append("no network (empty network namespace)")
+    from .rootfs import minimal_root, root_paths
+
     try:
-        missing = _minimal_root(scratch, hide, limits)
+        missing = minimal_root(scratch, hide, limits)
     except OSError as exc:
         c.skipped.append(f"minimal root ({exc.strerror or exc}): world-readable host files stay readable")
     else:

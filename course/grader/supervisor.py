@@ -153,6 +153,9 @@ def supervise(ctx: Context, job: Any, plan: list[PlanEntry], scratch: Path, judg
     return run
 
 
+MAX_NOTES = 50  # notes relayed from a notebook's run (a flood of distinct ones is cut)
+
+
 class _State:
     def __init__(self) -> None:
         self.current: int | None = None
@@ -183,8 +186,11 @@ def _events(
                     run.tampered("a message on the grading channel not from the judge")
                     continue
                 _event(msg, run, st, limits, pending)
-            continue
-        _reap(ctx, kids)
+        if st.finished:
+            break
+        if not ready:
+            _reap(ctx, kids)
+        # the clock is read after every read too: a stream of events must not stop it
         if time.monotonic() >= st.deadline and st.current is None:
             # between cells or after the last: nothing may take a cell's timeout (a student
             # process that hangs its final check); what ran is graded
@@ -215,7 +221,7 @@ def _event(msg: dict[str, Any], run: Run, st: _State, limits: Limits, pending: s
     elif kind == "flag":
         code = msg.get("code")
         run.flag(Code(code) if code in {c.value for c in Code} else Code.GUARD, str(msg.get("why"))[:300])
-    elif kind == "note" and str(msg.get("why"))[:300] not in run.notes:
+    elif kind == "note" and str(msg.get("why"))[:300] not in run.notes and len(run.notes) < MAX_NOTES:
         run.notes.append(str(msg.get("why"))[:300])
     elif kind == "problem":
         run.problems.append(str(msg.get("why"))[:300])
