@@ -213,7 +213,7 @@ class Judge:
         `__main__`, and an import that fails or exits is a reason, not a crash."""
         if name in sys.modules:
             return sys.modules[name]
-        from .sandbox import python_dirs
+        from .sandbox import in_python_installation
 
         parts = name.split(".")
         if not all(p.isidentifier() for p in parts) or "__main__" in parts:
@@ -222,8 +222,7 @@ class Judge:
             spec = importlib.util.find_spec(name)
         except BaseException:  # noqa: BLE001  (a parent package's import failed or exited)
             spec = None
-        origin = os.path.realpath(getattr(spec, "origin", None) or "/nonexistent")
-        if spec is None or not any(origin.startswith(d.rstrip("/") + "/") for d in python_dirs()):
+        if spec is None or not in_python_installation(getattr(spec, "origin", None) or "/nonexistent"):
             raise Uncheckable(f"the module {name!r}, which the grader cannot import")
         try:
             return importlib.import_module(name)

@@ -95,6 +95,12 @@ def python_dirs() -> list[str]:
     return sorted(d for d in dirs if not any(d != o and _under(d, o) for o in dirs))
 
 
+def in_python_installation(path: str) -> bool:
+    """The file lies in the interpreter's own folders (stdlib, site-packages), links resolved."""
+    real = os.path.realpath(path)
+    return any(_under(real, d) and real != d for d in python_dirs())
+
+
 def matplotlib_cache() -> str | None:
     """matplotlib's font cache directory (as matplotlib would find it, without importing it)."""
     home = os.path.expanduser("~")

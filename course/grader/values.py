@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 from collections.abc import Callable
 from typing import Any
 
@@ -249,11 +248,10 @@ def _library_class(t: type) -> bool:
     the notebook's that set its own `__module__`)."""
     import sys
 
-    from .sandbox import python_dirs
+    from .sandbox import in_python_installation
 
     module = sys.modules.get(getattr(t, "__module__", "") or "")
-    file = os.path.realpath(getattr(module, "__file__", None) or "/nonexistent")
     owner: Any = module
     for part in getattr(t, "__qualname__", "").split("."):
         owner = getattr(owner, part, None)
-    return owner is t and any(file.startswith(d.rstrip("/") + "/") for d in python_dirs())
+    return owner is t and in_python_installation(getattr(module, "__file__", None) or "/nonexistent")
