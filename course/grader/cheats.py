@@ -210,13 +210,20 @@ def _fake_equality(obj: Any) -> bool:
 AuditHook = Callable[[str, tuple[Any, ...]], None]
 
 
+# what libraries read as ordinary behaviour (the loader, time zones, fonts, /proc/self): the
+# reads that pass without being trusted; everything else outside `trusted` is the host's
+SYSTEM = ("/proc/", "/sys/", "/dev/", "/etc/", "/usr/", "/lib/", "/lib32/", "/lib64/", "/libx32/",
+          "/bin/", "/sbin/")
+
+
 def audit_hook(scratch: str, trusted: tuple[str, ...], watched: tuple[str, ...],
                report: Callable[[str], None], note: Callable[[str], None]) -> AuditHook:
-    """A sys.addaudithook callback: attempts to read course files are flagged, network noted.
+    """A sys.addaudithook callback: attempts to read host files are flagged, network noted.
 
-    `trusted`: the scratch directory and the Python installation; `watched`: where course
-    material or other people's files live (course directory, homes, temporary directories).
-    Reading system files (/proc, /sys, /etc) is ordinary library behaviour and passes.
+    `trusted`: the scratch directory and the Python installation; `watched`: paths hidden from
+    student code even where they lie under a system folder. A read anywhere else than those
+    two and SYSTEM is flagged, wherever the course happens to live (a list of the host's
+    folders to watch missed a checkout under /check).
     Audit hooks cannot be removed from Python code; the callables it needs are bound now so
     that later monkeypatching of os.path does not blind it.
     """
@@ -242,7 +249,8 @@ def audit_hook(scratch: str, trusted: tuple[str, ...], watched: tuple[str, ...],
                 isinstance(flags, int) and bool(flags & write_flags))
             if writing:
                 note(f"wrote outside the scratch directory: {p}")
-            elif startswith(p + "/", watched) or endswith(p, (".ipynb", ".db", ".sqlite", ".md")):
+            elif not startswith(p + "/", SYSTEM) or startswith(p + "/", watched) \
+                    or endswith(p, (".ipynb", ".db", ".sqlite", ".md")):
                 report(f"tried to read a file outside the sandbox: {p}")
         elif event in ("socket.connect", "socket.getaddrinfo", "urllib.Request") and "net" not in seen:
             seen.add("net")

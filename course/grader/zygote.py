@@ -165,7 +165,7 @@ def _audit_paths(scratch: Path, hide: list[str]) -> dict[str, Any]:
         trusted += [matplotlib.get_cachedir(), matplotlib.get_configdir()]
     except Exception:  # noqa: BLE001,S110
         pass
-    watched = [*hide, "/root", "/home", "/srv", "/mnt", "/work", str(scratch.parent)]
+    watched = [*hide, str(scratch.parent)]
 
     def norm(ps: list[str]) -> tuple[str, ...]:
         return tuple(sorted({p.rstrip("/") + "/" for p in ps if p}))

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from course.grader.rootfs import root_paths
+
 Q1 = "mean = float(numbers.mean())"
 Q2 = "def double(v):\n    return 2 * v\n"
 WRONG = "mean = -1.0"  # 0 points for q1, honestly
@@ -59,7 +61,11 @@ PUBLIC_FILE = Path(__file__).resolve().parents[2] / "test-artifacts" / "hostile-
 READ_HOST = ("import os\nfor p in (" + repr(str(PUBLIC_FILE)) + ", '/etc/passwd', '/etc/hostname', '/proc/1/cmdline'):\n"
              "    try:\n        with open(p, 'rb') as f:\n            print('READ', p, f.read(200))\n"
              "    except OSError as e:\n        print('blocked', p, e.strerror)\n")
-LIST_HOST = ("import os\nprint('ROOT', sorted(os.listdir('/')))\n"
+# what the sandbox's root may hold at its top: its own folders and the first part of each path
+# it binds from the host (where the checkout lives varies: /work, /check/work, a home)
+ROOT_TOP = sorted({"dev", "etc", "proc", "tmp", "bin", "sbin", "lib", "lib64",
+                   *(Path(p).parts[1] for p in root_paths())})
+LIST_HOST = ("import os\nprint('EXTRA', sorted(set(os.listdir('/')) - set(" + repr(ROOT_TOP) + ")))\n"
              "print('OTHERS', [p for p in os.listdir('/proc') if p.isdigit() and int(p) != os.getpid()])\n")
 
 
@@ -379,8 +385,8 @@ CASES: list[Case] = [
     Case("read_world_readable_host_files", attack(READ_HOST + Q1), "flagged", 0, ["tried to read a file outside"],
          [PUBLIC_SECRET, "READ"],
          shown=["blocked " + str(PUBLIC_FILE), "blocked /etc/passwd", "blocked /proc/1/cmdline"]),
-    Case("list_host_root_and_processes", attack(LIST_HOST + Q1), "graded", 5, [], ["'var'", "'srv'", "'opt'"],
-         shown=["ROOT ['bin', 'dev', 'etc'", "OTHERS []"]),
+    Case("list_host_root_and_processes", attack(LIST_HOST + Q1), "graded", 5,
+         shown=["EXTRA []", "OTHERS []"]),
     Case("deep_value", attack("mean = -1.0\nfor _ in range(100_000):\n    mean = [mean]"), "graded", 2, ["nested more than"]),
     Case("deep_json", lambda rel, ctx: "[" * 200_000 + "]" * 200_000, "failed", text=["nested"]),
     Case("uncheckable_return", lambda rel, ctx: dump(solved(rel, q2="def double(v):\n    class R(int):\n        pass\n"
