@@ -60,6 +60,11 @@ def grade_all_with_rta(workdir: Path, exercise: str) -> Path:
         shutil.copytree(held, ours / "submitted", dirs_exist_ok=True)
     outcomes = autograde(ours, exercise, workers=2)
     assert all(not o.flags for o in outcomes), [f"{o.student}: {o.status}" for o in outcomes]
+    # the solution and its stubs leave the set-up data as given (AUTHORING.md: set-up data is
+    # the course's), so every test reads the student's own values, as in stock nbgrader
+    changed = [f"{o.student}: {n}" for o in outcomes for n in o.notes
+               if "is not what the read-only cell" in n]
+    assert changed == []
     return ours
 
 

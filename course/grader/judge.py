@@ -7,7 +7,8 @@ read-only cell, and for each test cell fetches the names the test reads (values.
 data, rebuilt here) and runs the test in its own IPython shell, whose outputs are the
 verdict. A function the student defined is called through `StudentFunction`: the call runs
 in the student's process; arguments and the result cross as data. Read-only cells that
-define helpers or import modules are replayed here, so tests call the judge's own copies.
+are replayed here: tests call the judge's own copies of their helpers, and read the student's
+copy of their data only while it still holds what the set-up made (given.py).
 Events go to the zygote (channel.py): start, cell, flag, note, problem, sandbox, died, done.
 """
 
@@ -25,6 +26,7 @@ from typing import Any
 
 from .channel import Sender
 from .codes import Code
+from .given import still_holds
 from .link import Student, StudentDied
 from .names import defines_code, free_names, top_level_bindings
 from .outputs import clean_outputs, uncheckable_output
@@ -68,6 +70,8 @@ class Judge:
         self.initial = set(shell.user_ns)  # In, Out, get_ipython, ...: never fetched
         self.owned: set[str] = set()  # bound by a test cell (and not rebound by the student since)
         self.helpers: set[str] = set()  # functions, classes, modules from replayed read-only cells
+        self.given: dict[str, tuple[Any, int]] = {}  # data from replayed read-only cells, and the cell
+        self.told: set[str] = set()  # set-up names the student changed, noted once each
         self.in_test = False
         self.reasons: list[str] = []
 
@@ -119,7 +123,7 @@ class Judge:
         outputs, self.budget, bad = clean_outputs(rep.get("outputs"), self.budget)
         if bad:
             self.tampered(f"cell results on the grading channel ({bad})")
-        if kind == "locked" and defines_code(source):
+        if kind == "locked" and (defines_code(source) or top_level_bindings(source)):
             self.replay(index, source, ec)
         else:
             self.owned -= top_level_bindings(source)
@@ -146,22 +150,44 @@ class Judge:
         for name in names:
             v = values.get(name)
             if isinstance(v, dict) and v.get("missing") is True:
-                ns.pop(name, None)  # a NameError in the test, as in the student's kernel
+                if not self.use_given(name):
+                    ns.pop(name, None)  # a NameError in the test, as in the student's kernel
                 continue
             try:
                 if not isinstance(v, dict) or ("node" not in v and "error" not in v):
                     raise Malformed("no value")
                 if "error" in v:
                     raise Uncheckable(str(v["error"])[:200])
-                ns[name] = dec.decode(v["node"])
+                value = dec.decode(v["node"])
+                if name in self.given and not still_holds(value, self.given[name][0]):
+                    self.use_given(name)
+                else:
+                    ns[name] = value
             except Uncheckable as exc:
+                if self.use_given(name):
+                    continue
                 reasons.append(f"{label}: `{name}` is {exc}, which the grader cannot check")
             except RecursionError:
+                if self.use_given(name):
+                    continue
                 reasons.append(f"{label}: `{name}` is nested too deeply, which the grader cannot check")
             except (Exception, SystemExit) as exc:  # noqa: BLE001  (whatever the forged bytes make pandas or NumPy raise)
                 self.tampered(f"a malformed value for `{name}` ({type(exc).__name__}: {str(exc)[:100]})")
                 reasons.append(f"{label}: `{name}` did not reach the grader intact")
         return reasons
+
+    def use_given(self, name: str) -> bool:
+        """The test reads the set-up's own copy of `name` (the student changed, rebound,
+        deleted or spoiled it); False when no set-up cell made it."""
+        if name not in self.given:
+            return False
+        value, cell = self.given[name]
+        self.shell.user_ns[name] = _copy(value)
+        if name not in self.told:
+            self.told.add(name)
+            self.emit("note", why=f"`{name}` is not what the read-only cell {cell + 1} made (changed, "
+                                  "rebound or deleted): the tests used that cell's own copy")
+        return True
 
     def run_test(self, index: int, source: str, ec: int, label: str) -> list[dict[str, Any]]:
         reasons = self.fetch([n for n in free_names(source) if self.wants(n)], label)
@@ -187,20 +213,33 @@ class Judge:
         return self.recorder.cells.pop(index, [])
 
     def replay(self, index: int, source: str, ec: int) -> None:
-        """Run a read-only cell here too (outputs discarded): its helpers become the judge's."""
+        """Run a read-only cell here too (outputs discarded): its helpers become the judge's,
+        and its data the set-up's own copy (given.py). The student's kernel ran it; this copy
+        is best effort: where it fails, tests read the student's values as before."""
         self.fetch([n for n in free_names(source) if self.wants(n)], f"cell {index + 1}")
         slot = -3 - index
         self.recorder.start(slot)
         self.shell.execution_count = ec
-        # the student's kernel ran it; this copy is best effort
-        with contextlib.suppress(BaseException):
-            run_cell(self.shell, source, store_history=False, silent=True)
+        figures = _figures()
+        try:
+            result = run_cell(self.shell, source, store_history=False, silent=True)
+            ok = bool(getattr(result, "success", False))
+        except BaseException:  # noqa: BLE001
+            ok = False
+        _close_new_figures(figures)  # silent runs show no figure; none may reach a later test
         self.recorder.flush()
         self.recorder.cells.pop(slot, None)
         ns = self.shell.user_ns
         for name in top_level_bindings(source):
-            if name in ns and (callable(ns[name]) or type(ns[name]).__name__ == "module"):
+            if name not in ns:
+                continue
+            if callable(ns[name]) or type(ns[name]).__name__ == "module":
                 self.helpers.add(name)
+                self.given.pop(name, None)
+            elif ok:
+                self.given[name] = (_copy(ns[name]), index)
+            else:
+                self.given.pop(name, None)
 
     # -- what crosses ----------------------------------------------------------------------
     def proxy(self, handle: int, name: str) -> StudentFunction:
@@ -344,3 +383,25 @@ def judge_main(fds: dict[str, int], shell: ZMQGradingShell, spec: dict[str, Any]
             events.send({"t": "problem", "why": f"grader judge crashed: {type(exc).__name__}: {exc}"})
     finally:
         os._exit(code)
+
+
+def _copy(value: Any) -> Any:
+    """A copy a test may change without changing the set-up's (a reference where it cannot)."""
+    import copy
+
+    try:
+        return copy.deepcopy(value)
+    except Exception:  # noqa: BLE001
+        return value
+
+
+def _figures() -> set[int]:
+    plt = sys.modules.get("matplotlib.pyplot")
+    return set(plt.get_fignums()) if plt is not None else set()
+
+
+def _close_new_figures(before: set[int]) -> None:
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None:
+        for num in set(plt.get_fignums()) - before:
+            plt.close(num)
