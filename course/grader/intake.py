@@ -95,11 +95,50 @@ def _to_v4(data: Any, notes: list[str]) -> tuple[NotebookNode | None, str]:
             cells.append(fixed)
     nb.cells = cells
     _unique_ids(nb, notes)
+    _repair_schema(nb, notes)
     try:
         nbformat.validate(nb)
     except nbformat.ValidationError as exc:
         return None, f"notebook does not follow the nbformat schema ({str(exc).splitlines()[0][:160]})"
     return nb, ""
+
+
+def _repair_schema(nb: NotebookNode, notes: list[str]) -> None:
+    """What grading never reads is removed where it breaks the schema, rather than refusing
+    the notebook (stock nbgrader only warns and grades it): outputs (cleared before the run
+    anyway), attachments, notebook and cell metadata other than nbgrader's. Anything else
+    still refuses it, in _to_v4."""
+    from nbformat.validator import iter_validate
+
+    for _ in range(20):  # the validator names one error per cell at a time
+        try:
+            errors = [list(e.absolute_path) for e in iter_validate(nb)]
+        except Exception:  # noqa: BLE001  (a validator that cannot even walk it: _to_v4 refuses it)
+            return
+        if not any([_remove_off_schema(nb, path, notes) for path in errors]):
+            return
+
+
+def _remove_off_schema(nb: NotebookNode, path: list[Any], notes: list[str]) -> bool:
+    if len(path) >= 2 and path[0] == "metadata" and path[1] in nb.metadata:
+        del nb.metadata[path[1]]
+        notes.append(f"notebook metadata {path[1]!r} did not follow the nbformat schema; removed")
+        return True
+    if not (len(path) >= 3 and path[0] == "cells" and isinstance(path[1], int) and path[1] < len(nb.cells)):
+        return False
+    cell, where = nb.cells[path[1]], path[2]
+    if where == "outputs" and cell.get("outputs"):
+        cell.outputs = []
+        notes.append(f"cell {path[1] + 1} had malformed outputs; cleared")
+    elif where == "attachments" and "attachments" in cell:
+        del cell["attachments"]
+        notes.append(f"cell {path[1] + 1} had malformed attachments; removed")
+    elif where == "metadata" and len(path) >= 4 and path[3] != "nbgrader" and path[3] in cell.metadata:
+        del cell.metadata[path[3]]
+        notes.append(f"cell {path[1] + 1} metadata {path[3]!r} did not follow the nbformat schema; removed")
+    else:
+        return False
+    return True
 
 
 def _repair_cell(cell: Any, i: int, notes: list[str]) -> NotebookNode | None:

@@ -183,6 +183,16 @@ def _same_ids(nb: dict[str, Any]) -> None:
         c["id"] = "same"
 
 
+def _off_schema(nb: dict[str, Any]) -> None:
+    """Parts grading never reads, off the nbformat schema (an editor's bug, a hand edit)."""
+    md = next(c for c in nb["cells"] if c["cell_type"] == "markdown")
+    md["attachments"] = {"plot.png": {"image/png": 5}}
+    code = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    code["outputs"] = [{"output_type": "stream", "name": "stdout", "text": 3}]
+    code["metadata"]["tags"] = "not-a-list"
+    nb["metadata"]["language_info"] = {"name": 3}
+
+
 def _setup_cell(nb: dict[str, Any]) -> None:
     setup = next(c for c in nb["cells"] if c["cell_type"] == "code" and "read_csv" in "".join(c["source"]))
     nb["cells"].remove(setup)
@@ -225,6 +235,10 @@ CASES: list[Case] = [
     Case("stripped_metadata", edit(_strip_metadata), "graded", None, ["was deleted; restored"]),
     Case("corrupted_metadata", edit(_corrupt_metadata), "graded", None, ["nbgrader metadata is not an object"]),
     Case("duplicate_cell_ids", edit(_same_ids), "graded", 5, ["cell id(s) were duplicated"]),
+    # stock nbgrader warns and grades these: so does rta, with what it removed named
+    Case("off_schema_parts", edit(_off_schema), "graded", 5,
+         ["malformed attachments; removed", "malformed outputs; cleared", "metadata 'tags' did not follow",
+          "metadata 'language_info' did not follow"]),
     Case("unicode_garbage", attack("mean = '\u202e\u0000\U0001f600\ufffd' * 3\n# \u0645\u0631\u062d\u0628\u0627"),
          "graded", 2),
     Case("syntax_error", attack("mean = = 3"), "graded", 2),
