@@ -192,3 +192,27 @@ def test_fast_tracebacks_give_the_same_text() -> None:
     assert len(slow) == 6 and all(len(t) >= 3 for t in slow)  # real, highlighted tracebacks
     assert any("KeyError" in line for line in slow[0]) and any("\x1b[" in line for line in slow[0])
     assert fast == slow
+
+
+LIGHT = """
+import os, sys, tempfile, zipfile
+from course.grader.imports import light_imports
+light_imports()
+import nbgrader.api, nbgrader.utils
+assert "setuptools" not in sys.modules, "setuptools was imported"
+d = tempfile.mkdtemp()
+zipfile.ZipFile(os.path.join(d, "a.zip"), "w").writestr("x.txt", "unpacked")
+nbgrader.utils.unpack_archive(os.path.join(d, "a.zip"), os.path.join(d, "out"))
+print(open(os.path.join(d, "out", "x.txt")).read())
+"""
+
+
+def test_light_imports_skip_setuptools_until_an_archive_is_unpacked() -> None:
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    proc = subprocess.run([sys.executable, "-c", LIGHT], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "unpacked"

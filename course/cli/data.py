@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from course import data
+if TYPE_CHECKING:
+    from course import data  # imports pandas: loaded by the commands that need it, not by `rta`
 
 data_app = typer.Typer(help="The course's research data library (datasets/).", no_args_is_help=True)
 
@@ -25,6 +26,8 @@ def _fail(exc: data.DataError) -> None:
 @data_app.command("list")
 def list_cmd() -> None:
     """Every table: rows, years, licence and the modules that use it."""
+    from course import data
+
     try:
         names = data.names()
         metas = [data.info(n) for n in names]
@@ -46,6 +49,8 @@ def list_cmd() -> None:
 @data_app.command("info")
 def info_cmd(name: Annotated[str, typer.Argument(help="Table name, e.g. mse_overlap")]) -> None:
     """One table: description, sources, licence, how it was derived, and its columns."""
+    from course import data
+
     try:
         meta = data.info(name)
     except data.DataError as exc:

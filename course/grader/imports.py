@@ -5,7 +5,9 @@
   registered without running it; its submodules import as usual and behave the same.
 - jsonschema imports rfc3987_syntax when installed, which builds a grammar (~2 s) used only
   to check the "iri" string format; notebook validation never checks formats.
-Both change nothing in what nbgrader computes; a process that imported nbgrader already is
+- nbgrader.utils imports setuptools for `nbgrader zip_collect`'s archive helpers (0.25 s of
+  each zygote's warm-up, and of the coordinator's start): they import it when called.
+None of this changes in what nbgrader computes; a process that imported nbgrader already is
 left alone. The zygote also formats tracebacks faster (`fast_tracebacks`): the same text,
 without work that IPython and stack_data redo for every error.
 """
@@ -28,6 +30,29 @@ def light_imports() -> None:
     pkg = importlib.util.module_from_spec(spec)  # the package object, __init__ not executed
     sys.modules["nbgrader"] = pkg
     pkg.__version__ = importlib.import_module("nbgrader._version").__version__  # type: ignore[attr-defined]
+    if "setuptools" not in sys.modules:
+        sys.modules.setdefault("setuptools.archive_util", _archive_util())
+
+
+ARCHIVE_HELPERS = ("unpack_archive", "unpack_tarfile", "unpack_zipfile")
+
+
+def _archive_util() -> Any:
+    """A stand-in for setuptools.archive_util whose helpers import the real module when called."""
+    import types
+
+    module = types.ModuleType("setuptools.archive_util")
+
+    def real(name: str) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if sys.modules.get("setuptools.archive_util") is module:
+                del sys.modules["setuptools.archive_util"]
+            return getattr(importlib.import_module("setuptools.archive_util"), name)(*args, **kwargs)
+        return call
+
+    for name in ARCHIVE_HELPERS:
+        setattr(module, name, real(name))
+    return module
 
 
 def fast_metadata_validation() -> None:
