@@ -14,6 +14,7 @@ the set-up data as given, this is exactly what stock nbgrader's single kernel wo
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
 MAX_DEPTH = 20  # containers of set-up data nested deeper than this count as changed
@@ -62,3 +63,25 @@ def same(a: Any, b: Any, depth: int = 0) -> bool:
                 return bool(np.array_equal(a, b))
         return bool(a == b) or bool(a != a and b != b)
     return bool(a == b)
+
+
+def copy_of(value: Any) -> Any:
+    """A copy a test may change without changing the set-up's (a reference where it cannot)."""
+    import copy
+
+    try:
+        return copy.deepcopy(value)
+    except Exception:  # noqa: BLE001
+        return value
+
+
+def figures() -> set[int]:
+    plt = sys.modules.get("matplotlib.pyplot")
+    return set(plt.get_fignums()) if plt is not None else set()
+
+
+def close_new_figures(before: set[int]) -> None:
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None:
+        for num in set(plt.get_fignums()) - before:
+            plt.close(num)

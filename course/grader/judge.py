@@ -26,7 +26,7 @@ from typing import Any
 
 from .channel import Sender
 from .codes import Code
-from .given import still_holds
+from .given import close_new_figures, copy_of, figures, still_holds
 from .link import Student, StudentDied
 from .names import defines_code, free_names, top_level_bindings
 from .outputs import clean_outputs, uncheckable_output
@@ -182,7 +182,7 @@ class Judge:
         if name not in self.given:
             return False
         value, cell = self.given[name]
-        self.shell.user_ns[name] = _copy(value)
+        self.shell.user_ns[name] = copy_of(value)
         if name not in self.told:
             self.told.add(name)
             self.emit("note", why=f"`{name}` is not what the read-only cell {cell + 1} made (changed, "
@@ -220,13 +220,13 @@ class Judge:
         slot = -3 - index
         self.recorder.start(slot)
         self.shell.execution_count = ec
-        figures = _figures()
+        before = figures()
         try:
             result = run_cell(self.shell, source, store_history=False, silent=True)
             ok = bool(getattr(result, "success", False))
         except BaseException:  # noqa: BLE001
             ok = False
-        _close_new_figures(figures)  # silent runs show no figure; none may reach a later test
+        close_new_figures(before)  # silent runs show no figure; none may reach a later test
         self.recorder.flush()
         self.recorder.cells.pop(slot, None)
         ns = self.shell.user_ns
@@ -237,7 +237,7 @@ class Judge:
                 self.helpers.add(name)
                 self.given.pop(name, None)
             elif ok:
-                self.given[name] = (_copy(ns[name]), index)
+                self.given[name] = (copy_of(ns[name]), index)
             else:
                 self.given.pop(name, None)
 
@@ -384,24 +384,3 @@ def judge_main(fds: dict[str, int], shell: ZMQGradingShell, spec: dict[str, Any]
     finally:
         os._exit(code)
 
-
-def _copy(value: Any) -> Any:
-    """A copy a test may change without changing the set-up's (a reference where it cannot)."""
-    import copy
-
-    try:
-        return copy.deepcopy(value)
-    except Exception:  # noqa: BLE001
-        return value
-
-
-def _figures() -> set[int]:
-    plt = sys.modules.get("matplotlib.pyplot")
-    return set(plt.get_fignums()) if plt is not None else set()
-
-
-def _close_new_figures(before: set[int]) -> None:
-    plt = sys.modules.get("matplotlib.pyplot")
-    if plt is not None:
-        for num in set(plt.get_fignums()) - before:
-            plt.close(num)
