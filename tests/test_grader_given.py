@@ -1,8 +1,8 @@
 """Set-up data is the course's (course/grader/given.py): a hidden test that computes what it
 expects from the set-up data reads the student's copy only while it still holds what the
 set-up made. Changing, rebinding or deleting that data earns nothing and is noted; adding a
-column, as answers do, changes nothing. Stock nbgrader's single kernel would award the three
-attacks below full marks (their stubs match the data they changed)."""
+column or sorting the rows, as answers do, changes nothing. Stock nbgrader's single kernel
+would award the three attacks below full marks (their stubs match the data they changed)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ STUB_Q2 = "def shares(df):\n    return df['x'] * 0 + 1.0 / len(df)\n"  # right o
 # student -> (q1 answer, q2 answer, expected score, the set-up name noted as changed or None)
 CASES = {
     "honest": ("top = float(table['x'].max())", HONEST_Q2, 4, None),
+    "sorts_in_place": ("table.sort_values('x', ascending=False, inplace=True)\n"
+                       "top = float(table['x'].iloc[0])", HONEST_Q2, 4, None),
     "adds_a_column": ("table['y'] = 2 * table['x']\ntop = float(table['x'].max())", HONEST_Q2, 4, None),
     "changes_in_place": ("table.loc[:, 'x'] = 1.0\ntop = 1.0", STUB_Q2, 0, "table"),
     "rebinds": ("table = table.iloc[:1]\ntop = float(table['x'].max())", STUB_Q2, 0, "table"),

@@ -128,3 +128,15 @@ def test_sandbox_kept_the_course_dir_intact(graded) -> None:
     nb = json.loads((course / "autograded" / "environment_secret" / "toy" / "toy.ipynb").read_text())
     printed = "".join("".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []))
     assert "SECRET=None" in printed
+
+
+def test_feedback_for_every_submission(graded) -> None:
+    """`rta feedback` over the whole corpus: a page per submission, none stopping the others
+    (a lone surrogate printed by a cell once raised UnicodeEncodeError for the batch)."""
+    from course.grader.feedback import write_feedback
+
+    course, outcomes = graded
+    pages = write_feedback(course, "toy", f"sqlite:///{course / 'gradebook.db'}")
+    assert {p.parts[-3] for p in pages} >= {n for n, o in outcomes.items() if not o.failed}
+    page = course / "feedback" / "lone_surrogate_output" / "toy" / "toy.html"
+    assert "printed" in page.read_text(encoding="utf-8")

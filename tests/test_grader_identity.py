@@ -36,6 +36,10 @@ VARIANTS = {
     },
     "wrong": {"q1": "mean = float(numbers.median()) + 0.5", "q2": "def double(v):\n    return v ** 2\n"},
     "crashing": {"q1": "mean = numbers.no_such_method()", "q2": "def double(v):\n    raise ValueError(v)\n"},
+    "magics": {  # IPython's magics and a shell command, as honest notebooks use them
+        "q1": "%matplotlib inline\n!ls data\n%env MY_FLAG=1\nmean = float(numbers.mean())",
+        "q2": "%%capture captured\nprint('kept in captured')\ndef double(v):\n    return 2 * v\n",
+    },
 }
 
 
@@ -63,4 +67,4 @@ def test_identical_to_stock_nbgrader(mini_course, tmp_path) -> None:
     assert diff_courses(stock, ours, "toy") == []
     scores = {o.student: o.score for o in outcomes}
     assert scores == {"correct": 5, "blank": 0, "partly": 2, "noisy": 5, "wide": 5, "wrong": 2,
-                      "crashing": 0}
+                      "crashing": 0, "magics": 5}

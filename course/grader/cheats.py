@@ -230,10 +230,16 @@ def audit_hook(scratch: str, trusted: tuple[str, ...], watched: tuple[str, ...],
     import os
 
     abspath, fspath, startswith, endswith = os.path.abspath, os.fspath, str.startswith, str.endswith
+    getpid, pid = os.getpid, os.getpid()
     write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT
     seen: set[str] = set()
 
     def hook(event: str, args: tuple[Any, ...]) -> None:
+        # only the student's process itself reports: a child forked to exec a command
+        # (IPython's `!ls` through pexpect) must not write on the grading channel, and a
+        # failure there would fail its exec (an audit hook's exception is the call's)
+        if getpid() != pid:
+            return
         if event == "open":
             path, mode, flags = args[0], args[1], args[2] if len(args) > 2 else None
             if isinstance(path, int):
@@ -248,14 +254,16 @@ def audit_hook(scratch: str, trusted: tuple[str, ...], watched: tuple[str, ...],
             writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
                 isinstance(flags, int) and bool(flags & write_flags))
             if writing:
-                note(f"wrote outside the scratch directory: {p}")
+                if not startswith(p, "/dev/"):  # /dev/null, a pty: nothing of the host's
+                    note(f"wrote outside the scratch directory: {p}")
             elif not startswith(p + "/", SYSTEM) or startswith(p + "/", watched) \
                     or endswith(p, (".ipynb", ".db", ".sqlite", ".md")):
                 report(f"tried to read a file outside the sandbox: {p}")
         elif event in ("socket.connect", "socket.getaddrinfo", "urllib.Request") and "net" not in seen:
             seen.add("net")
             note("tried to use the network (blocked)")
-        elif event in ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn") \
+        elif event in ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork",
+                       "os.forkpty") \
                 and "proc" not in seen:
             seen.add("proc")
             note("started a subprocess")

@@ -185,12 +185,19 @@ def write_feedback(course_dir: Path, assignment: str, db_url: str) -> list[Path]
                                             f"<p>Your notebook could not be graded: {html.escape(why)}.</p>"
                                             "<p>Please contact the course team.</p>"), encoding="utf-8")
                 else:
-                    snb = gb.find_submission_notebook(name, assignment, s)
-                    grades = {g.name: CellGrade(None if g.needs_manual_grade and g.manual_score is None
-                                                else float(g.score), float(g.max_score))
-                              for g in snb.grades}
-                    nb = json.loads(src.read_text(encoding="utf-8"))
-                    target.write_text(render(nb, grades, s, assignment, name, row.get("status", "graded")),
-                                      encoding="utf-8")
+                    try:
+                        snb = gb.find_submission_notebook(name, assignment, s)
+                        grades = {g.name: CellGrade(None if g.needs_manual_grade and g.manual_score is None
+                                                    else float(g.score), float(g.max_score))
+                                  for g in snb.grades}
+                        nb = json.loads(src.read_text(encoding="utf-8"))
+                        page = render(nb, grades, s, assignment, name, row.get("status", "graded"))
+                    except Exception as exc:  # one notebook's feedback never stops the others'
+                        why = html.escape(type(exc).__name__)
+                        page = _page(f"{assignment} / {name}: feedback for {s}",
+                                     f"<p>Your feedback could not be made ({why}).</p>"
+                                     "<p>Please contact the course team.</p>")
+                    # lone surrogates (printed by a cell) cannot be written as UTF-8: replaced
+                    target.write_text(page, encoding="utf-8", errors="replace")
                 written.append(target)
     return written

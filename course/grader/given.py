@@ -5,8 +5,9 @@ Hidden tests often compute what they expect from the set-up data (`bom`, `survey
 student who empties or edits that data in place, or rebinds it, could make stub answers
 match. The judge replays every read-only cell, so it holds the course's own copy of each
 name they bind. When a test reads such a name, the student's value is used only if it still
-holds the course's copy unchanged: the same index and the same values in every original
-column (a DataFrame may gain columns: answers add them), or equal in full for anything else.
+holds the course's copy unchanged: the same rows (in any order: a table sorted in place is
+still the course's) and the same values in every original column (a DataFrame may gain
+columns: answers add them), or equal in full for anything else.
 Otherwise the test reads the judge's copy, and a note says so. For honest work, which leaves
 the set-up data as given, this is exactly what stock nbgrader's single kernel would see.
 """
@@ -27,13 +28,27 @@ def still_holds(student: Any, course: Any) -> bool:
     try:
         import pandas as pd
 
+        if type(student) is type(course) and type(course) in (pd.DataFrame, pd.Series):
+            student = _in_course_order(student, course)
+            if student is None:
+                return False
         if type(student) is pd.DataFrame and type(course) is pd.DataFrame:
-            return bool(student.index.equals(course.index)) and all(
-                student.columns.tolist().count(c) == 1 and student[c].equals(course[c])
-                for c in course.columns)
+            return all(student.columns.tolist().count(c) == 1 and student[c].equals(course[c])
+                       for c in course.columns)
         return same(student, course)
     except Exception:  # noqa: BLE001  (a comparison that raises: changed)
         return False
+
+
+def _in_course_order(student: Any, course: Any) -> Any:
+    """The student's table in the course's row order, if its rows are the course's rows (a
+    table sorted in place is unchanged for every test that looks rows up by label); else None."""
+    if student.index.equals(course.index):
+        return student
+    if (len(student.index) != len(course.index) or not student.index.is_unique
+            or not course.index.is_unique or set(student.index) != set(course.index)):
+        return None
+    return student.reindex(course.index)
 
 
 def same(a: Any, b: Any, depth: int = 0) -> bool:

@@ -72,7 +72,9 @@ class Student:
         elif op == "sandbox":
             self.judge.emit("sandbox", skipped=[str(s)[:300] for s in rep.get("skipped", [])][:20])
         elif op == "crash":
-            self.judge.emit("problem", why=f"grading kernel crashed: {str(rep.get('why'))[:200]}")
+            # sent by the student's process: its own code broke it (a trace clearing frames, ...)
+            why = str(rep.get("why"))[:200]
+            self.judge.emit("problem", why=f"the process running the notebook's code crashed: {why}")
         else:
             return False
         return True

@@ -3,7 +3,8 @@
 Built in a fresh tmpfs inside the sandbox's mount namespace, then entered with pivot_root and
 the host's root detached, so no host path can be named, by a link or otherwise. It holds the
 system's programs and libraries, the Python installation and the grader's package read-only,
-a few devices, a /proc that shows only the sandbox uid's own processes, and the one capped
+a few devices and a private pty instance, a /proc that shows only the sandbox uid's own
+processes, and the one capped
 writable tmpfs (/tmp, the scratch directory, /dev/shm). sandbox.confine falls back to hiding
 paths of the host's root where this cannot be built.
 """
@@ -134,6 +135,13 @@ def _own_parts(new: str, scratch: Path, hide: list[str], keep: list[str], limits
         _mount("proc", new + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=invisible")
     except OSError:
         missing.append("/proc")
+    os.makedirs(new + "/dev/pts")
+    try:  # a private instance: `!ls` in a cell runs through a pty (IPython's pexpect), as in a kernel
+        _mount("devpts", new + "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+               "newinstance,ptmxmode=0666,mode=0620")
+        os.symlink("pts/ptmx", new + "/dev/ptmx")
+    except OSError:
+        missing.append("/dev/pts")
     os.makedirs(new + "/tmp")
     _hide(new + "/tmp", True, limits)
     os.makedirs(new + "/tmp/.rta-shm", mode=0o1777)

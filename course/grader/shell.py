@@ -262,6 +262,17 @@ class ZMQGradingShell(InteractiveShell):
     def ask_exit(self) -> None:
         self.exit_now = True
 
+    def enable_gui(self, gui: str | None = None) -> None:
+        """`%matplotlib inline` (and `%gui` off): nothing to start, as in ipykernel, whose inline
+        loop is none. A grading kernel has no display, so a GUI event loop is refused with a
+        message rather than IPython's NotImplementedError."""
+        if gui not in (None, "inline"):
+            from IPython.core.error import UsageError
+
+            raise UsageError(f"the {gui!r} GUI event loop is not available while grading: "
+                             "use %matplotlib inline")
+        self.active_eventloop = gui
+
 
 def splice_student_frames(stb: list[str], student: list[str] | None) -> list[str]:
     """A test's traceback through a proxied student function (judge.py): the judge's frames up
