@@ -37,7 +37,8 @@ VARIANTS = {
     "wrong": {"q1": "mean = float(numbers.median()) + 0.5", "q2": "def double(v):\n    return v ** 2\n"},
     "crashing": {"q1": "mean = numbers.no_such_method()", "q2": "def double(v):\n    raise ValueError(v)\n"},
     "magics": {  # IPython's magics and a shell command, as honest notebooks use them
-        "q1": "%matplotlib inline\n!ls data\n%env MY_FLAG=1\nmean = float(numbers.mean())",
+        "q1": "%matplotlib inline\n%load_ext autoreload\n%autoreload 2\n!ls data\n%env MY_FLAG=1\n"
+              "mean = float(numbers.mean())",
         "q2": "%%capture captured\nprint('kept in captured')\ndef double(v):\n    return 2 * v\n",
     },
 }

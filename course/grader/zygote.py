@@ -157,8 +157,9 @@ def _make_dirs(scratch: Path, judge_dir: Path, job: Any) -> None:
 def _audit_paths(scratch: Path, hide: list[str]) -> dict[str, Any]:
     from .sandbox import python_dirs
 
-    # the grader's own code: tracebacks through its (hidden) frames read these files
-    trusted = [str(scratch), *python_dirs(), str(Path(__file__).resolve().parent)]
+    # the grader's own package, which the sandbox's root shows read-only: tracebacks through
+    # its (hidden) frames and %autoreload's checks of every loaded module read these files
+    trusted = [str(scratch), *python_dirs(), str(Path(__file__).resolve().parents[1])]
     try:
         import matplotlib
 
