@@ -92,17 +92,20 @@ def built_book(layout: Layout) -> Path:
     return layout.build / "html"
 
 
-@pytest.fixture
-def mini_course(tmp_path: Path) -> Layout:
-    """A tiny course repository (one toy exercise, one dataset) in a temp dir."""
-    root = tmp_path / "course"
-    (root / "exercises").mkdir(parents=True)
-    (root / "modules").mkdir()
-    (root / "datasets").mkdir()
-    shutil.copy(FIXTURES / "toy.md", root / "exercises" / "toy.md")
+def course_repo(root: Path, exercise: str = "toy") -> Layout:
+    """A tiny course repository at `root`: one exercise from tests/fixtures, the toy dataset."""
+    for d in ("exercises", "modules", "datasets"):
+        (root / d).mkdir(parents=True)
+    shutil.copy(FIXTURES / f"{exercise}.md", root / "exercises" / f"{exercise}.md")
     shutil.copy(FIXTURES / "toy_numbers.csv", root / "datasets" / "toy_numbers.csv")
     (root / "_toc.yml").write_text("format: jb-book\nroot: modules/index\n")
     (root / "modules" / "index.md").write_text(
         "---\njupytext:\n  text_representation: {extension: .md, format_name: myst}\n"
         "kernelspec: {display_name: Python 3, language: python, name: python3}\n---\n\n# Toy\n")
     return Layout(root)
+
+
+@pytest.fixture
+def mini_course(tmp_path: Path) -> Layout:
+    """A tiny course repository (one toy exercise, one dataset) in a temp dir."""
+    return course_repo(tmp_path / "course")

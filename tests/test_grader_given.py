@@ -7,7 +7,6 @@ would award the three attacks below full marks (their stubs match the data they 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,9 +14,8 @@ import pytest
 from course.authoring.release import release
 from course.grader.engine import autograde
 from course.grader.gradebook import Outcome
-from course.paths import Layout
 
-from .conftest import FIXTURES, submit
+from .conftest import FIXTURES, course_repo, submit
 
 pytestmark = pytest.mark.slow
 
@@ -38,13 +36,7 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory) -> dict[str, Outcome]:
-    root = tmp_path_factory.mktemp("given") / "course"
-    for d in ("exercises", "modules", "datasets"):
-        (root / d).mkdir(parents=True)
-    shutil.copy(FIXTURES / "given.md", root / "exercises")
-    shutil.copy(FIXTURES / "toy_numbers.csv", root / "datasets")
-    (root / "_toc.yml").write_text("format: jb-book\nroot: modules/index\n")
-    layout = Layout(root)
+    layout = course_repo(tmp_path_factory.mktemp("given") / "course", "given")
     release(layout, ["given"])
     course = layout.grading
     rel = json.loads((course / "release" / "given" / "given.ipynb").read_text())

@@ -23,17 +23,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hostile")]  # one grade
 def graded(tmp_path_factory, request) -> tuple[Path, dict[str, Outcome]]:
     import shutil
 
-    from course.paths import Layout
+    from .conftest import course_repo
 
-    from .conftest import FIXTURES
-
-    root = tmp_path_factory.mktemp("hostile") / "course"
-    for d in ("exercises", "modules", "datasets"):
-        (root / d).mkdir(parents=True)
-    shutil.copy(FIXTURES / "toy.md", root / "exercises")
-    shutil.copy(FIXTURES / "toy_numbers.csv", root / "datasets")
-    (root / "_toc.yml").write_text("format: jb-book\nroot: modules/index\n")
-    layout = Layout(root)
+    layout = course_repo(tmp_path_factory.mktemp("hostile") / "course")
     release(layout, ["toy"])
     course = layout.grading
     rel = json.loads((course / "release" / "toy" / "toy.ipynb").read_text())
