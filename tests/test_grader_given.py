@@ -21,6 +21,8 @@ pytestmark = pytest.mark.slow
 
 HONEST_Q2 = "def shares(df):\n    return df['x'] / df['x'].sum()\n"
 STUB_Q2 = "def shares(df):\n    return df['x'] * 0 + 1.0 / len(df)\n"  # right only for equal rows
+STATEFUL_Q2 = ("_calls = []\ndef shares(df):\n    _calls.append(1)\n"
+               "    return df['x'] / df['x'].sum() if len(_calls) <= 2 else df['x'] * 0\n")
 # student -> (q1 answer, q2 answer, expected score, the set-up name noted as changed or None)
 CASES = {
     "honest": ("top = float(table['x'].max())", HONEST_Q2, 4, None),
@@ -30,7 +32,12 @@ CASES = {
     "changes_in_place": ("table.loc[:, 'x'] = 1.0\ntop = 1.0", STUB_Q2, 0, "table"),
     "rebinds": ("table = table.iloc[:1]\ntop = float(table['x'].max())", STUB_Q2, 0, "table"),
     "rebinds_to_an_object": ("class T:\n    pass\ntable = T()\ntop = 1.0", STUB_Q2, 0, "table"),
-    "deletes_but_answers": ("top = float(table['x'].max())\ndel table", HONEST_Q2, 4, "table"),
+    # a function with state, right for its first two calls (the read-only cell's, the test's):
+    # one kernel calls it twice before the test reads it; a replay of that cell would call it again
+    "function_with_state": ("top = float(table['x'].max())", STATEFUL_Q2, 4, None),
+    # q1 is checked against the course's copy; q2 fails, as in one kernel: the read-only cell
+    # after the answer cannot make `doubled` from the deleted table
+    "deletes_but_answers": ("top = float(table['x'].max())\ndel table", HONEST_Q2, 2, "table"),
 }
 
 

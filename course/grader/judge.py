@@ -123,10 +123,15 @@ class Judge:
         outputs, self.budget, bad = clean_outputs(rep.get("outputs"), self.budget)
         if bad:
             self.tampered(f"cell results on the grading channel ({bad})")
-        if kind == "locked" and (defines_code(source) or top_level_bindings(source)):
-            self.replay(index, source, ec)
-        else:
-            self.owned -= top_level_bindings(source)
+        bound = top_level_bindings(source)
+        code = kind == "locked" and defines_code(source)
+        # data cells only where they bind what tests may read: not the self-check's `_rta_checks`
+        if code or (kind == "locked" and any(not n.startswith("_") for n in bound)):
+            self.replay(index, source, ec, data_only=not code)
+        else:  # an answer cell (whatever it rebinds, set-up data stays the course's), or a
+            self.owned -= bound  # read-only cell of private names only
+            if kind == "locked":
+                self.given = {k: v for k, v in self.given.items() if k not in bound}
         return outputs, bool(rep.get("exit"))
 
     def wants(self, name: str) -> bool:
@@ -212,11 +217,21 @@ class Judge:
         self.owned |= top_level_bindings(source)
         return self.recorder.cells.pop(index, [])
 
-    def replay(self, index: int, source: str, ec: int) -> None:
+    def replay(self, index: int, source: str, ec: int, data_only: bool = False) -> None:
         """Run a read-only cell here too (outputs discarded): its helpers become the judge's,
         and its data the set-up's own copy (given.py). The student's kernel ran it; this copy
-        is best effort: where it fails, tests read the student's values as before."""
-        self.fetch([n for n in free_names(source) if self.wants(n)], f"cell {index + 1}")
+        is best effort: where it fails, tests read the student's values as before. Data made
+        by calling the student's functions is not the course's: such a data cell is not
+        replayed (a second call of a function with state would diverge from one kernel)."""
+        wanted = [n for n in free_names(source) if self.wants(n)]
+        self.fetch(wanted, f"cell {index + 1}")
+        ns = self.shell.user_ns
+        student_code = any(isinstance(ns.get(n), StudentFunction) for n in wanted)
+        if data_only and student_code:
+            for name in top_level_bindings(source):
+                self.given.pop(name, None)
+                self.owned.discard(name)
+            return
         slot = -3 - index
         self.recorder.start(slot)
         self.shell.execution_count = ec
@@ -229,14 +244,13 @@ class Judge:
         close_new_figures(before)  # silent runs show no figure; none may reach a later test
         self.recorder.flush()
         self.recorder.cells.pop(slot, None)
-        ns = self.shell.user_ns
         for name in top_level_bindings(source):
             if name not in ns:
                 continue
             if callable(ns[name]) or type(ns[name]).__name__ == "module":
                 self.helpers.add(name)
                 self.given.pop(name, None)
-            elif ok:
+            elif ok and not student_code:
                 self.given[name] = (copy_of(ns[name]), index)
             else:
                 self.given.pop(name, None)
