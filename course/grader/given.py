@@ -3,7 +3,8 @@ still holds it.
 
 Hidden tests often compute what they expect from the set-up data (`bom`, `survey`, `uk5`): a
 student who empties or edits that data in place, or rebinds it, could make stub answers
-match. The judge replays every read-only cell, so it holds the course's own copy of each
+match. The judge replays the read-only cells (judge.py: those that bind names tests may
+read and call none of the student's functions), so it holds the course's own copy of each
 name they bind. When a test reads such a name, the student's value is used only if it still
 holds the course's copy unchanged: the same rows (in any order: a table sorted in place is
 still the course's) and the same values in every original column (a DataFrame may gain
