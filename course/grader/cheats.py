@@ -220,10 +220,10 @@ def audit_hook(scratch: str, trusted: tuple[str, ...], watched: tuple[str, ...],
                report: Callable[[str], None], note: Callable[[str], None]) -> AuditHook:
     """A sys.addaudithook callback: attempts to read host files are flagged, network noted.
 
-    `trusted`: the scratch directory and the Python installation; `watched`: paths hidden from
-    student code even where they lie under a system folder. A read anywhere else than those
-    two and SYSTEM is flagged, wherever the course happens to live (a list of the host's
-    folders to watch missed a checkout under /check).
+    `trusted`: the scratch directory, the Python installation and the grader's package;
+    `watched`: paths hidden from student code even where they lie under a system folder. A
+    read anywhere else than `trusted` and SYSTEM is flagged, wherever the course lives (a
+    list of the host's folders to watch missed a checkout under /check).
     Audit hooks cannot be removed from Python code; the callables it needs are bound now so
     that later monkeypatching of os.path does not blind it.
     """

@@ -7,7 +7,7 @@
   to check the "iri" string format; notebook validation never checks formats.
 - nbgrader.utils imports setuptools for `nbgrader zip_collect`'s archive helpers (0.25 s of
   each zygote's warm-up, and of the coordinator's start): they import it when called.
-None of this changes in what nbgrader computes; a process that imported nbgrader already is
+None of this changes what nbgrader computes; a process that imported nbgrader already is
 left alone. The zygote also formats tracebacks faster (`fast_tracebacks`): the same text,
 without work that IPython and stack_data redo for every error.
 """

@@ -115,7 +115,8 @@ def _repair_schema(nb: NotebookNode, notes: list[str]) -> None:
             errors = [list(e.absolute_path) for e in iter_validate(nb)]
         except Exception:  # noqa: BLE001  (a validator that cannot even walk it: _to_v4 refuses it)
             return
-        if not any([_remove_off_schema(nb, path, notes) for path in errors]):
+        removed = [_remove_off_schema(nb, path, notes) for path in errors]  # each error, not the first
+        if not any(removed):
             return
 
 

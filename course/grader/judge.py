@@ -6,8 +6,8 @@ test cells (hidden tests included), asks the student's process to run each answe
 read-only cell, and for each test cell fetches the names the test reads (values.py: plain
 data, rebuilt here) and runs the test in its own IPython shell, whose outputs are the
 verdict. A function the student defined is called through `StudentFunction`: the call runs
-in the student's process; arguments and the result cross as data. Read-only cells that
-are replayed here: tests call the judge's own copies of their helpers, and read the student's
+in the student's process; arguments and the result cross as data. Read-only cells are
+replayed here: tests call the judge's own copies of their helpers, and read the student's
 copy of their data only while it still holds what the set-up made (given.py).
 Events go to the zygote (channel.py): start, cell, flag, note, problem, sandbox, died, done.
 """
@@ -397,4 +397,3 @@ def judge_main(fds: dict[str, int], shell: ZMQGradingShell, spec: dict[str, Any]
             events.send({"t": "problem", "why": f"grader judge crashed: {type(exc).__name__}: {exc}"})
     finally:
         os._exit(code)
-

@@ -4,9 +4,8 @@ Built in a fresh tmpfs inside the sandbox's mount namespace, then entered with p
 the host's root detached, so no host path can be named, by a link or otherwise. It holds the
 system's programs and libraries, the Python installation and the grader's package read-only,
 a few devices and a private pty instance, a /proc that shows only the sandbox uid's own
-processes, and the one capped
-writable tmpfs (/tmp, the scratch directory, /dev/shm). sandbox.confine falls back to hiding
-paths of the host's root where this cannot be built.
+processes, and the one capped writable tmpfs (/tmp, the scratch directory, /dev/shm).
+sandbox.confine falls back to hiding paths of the host's root where this cannot be built.
 """
 
 from __future__ import annotations
